@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 import pandas as pd
 
 
-class Reason(str, Enum):
+class Reason(StrEnum):
     """Why a row was rejected or a file refused. The value is the code written to rejects.csv."""
 
     MISSING_REQUIRED = "missing_required"  # a required field is empty on this row
@@ -29,7 +29,7 @@ class Reason(str, Enum):
     TOO_LARGE = "too_large"
 
 
-class Skip(str, Enum):
+class Skip(StrEnum):
     """Why a row was skipped (not data): counted, never silently dropped."""
 
     BANNER = "banner"

@@ -9,11 +9,11 @@ number a user sees: the CSV line or the Excel row) and the derived columns liste
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
+from enum import StrEnum
 
 
-class FieldType(str, Enum):
+class FieldType(StrEnum):
     TEXT = "text"  # trimmed string; missing markers become missing
     SERIAL = "serial"  # upper-case serial list, members joined by ","
     HOSTNAME = "hostname"  # original text kept; the derived `host` column holds the match key

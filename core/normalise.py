@@ -1,0 +1,302 @@
+"""Cell normalisation (DESIGN §3 "Normalisation"), vectorised over whole Series.
+
+Inputs are text Series ("" for empty cells). Text outputs use pandas' "str" dtype with NaN for missing;
+Int64 outputs use pd.NA; booleans flag problems. Every function works on a whole column at once (string
+accessor, pyarrow regex, or a mapping over the column's unique values), so a 1M-row estate stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from core.model import Reason
+from core.schema import LICENSE_CLASS, LIFECYCLE, MISSING_MARKERS, USER_STATUS, normalise_header
+
+LIFECYCLE_BUCKETS: tuple[str, ...] = ("retired", "not_in_service", "in_service", "unknown")
+
+# ServiceNow cmdb_ci install_status codes, named by their label so a vocabulary change follows them.
+SERVICENOW_INSTALL_STATUS: dict[str, str] = {
+    "1": "installed", "2": "on order", "3": "in maintenance", "4": "pending install", "5": "pending repair",
+    "6": "in stock", "7": "retired", "8": "stolen", "100": "absent",
+}  # fmt: skip
+
+_CURRENCY = (
+    r"(?:[A-Za-z]{0,2}[$€£¥₹₩₣]|(?i:USD|EUR|GBP|JPY|CHF|CAD|AUD|NZD|INR|CNY|RMB|SEK|NOK|DKK|SGD|HKD|ZAR|BRL|MXN"
+    r"|PLN|CZK|HUF|ILS|AED|SAR|KRW|TRY))"
+)
+_THOUSANDS = "[,'’ \u00a0\u202f]"
+_NUMBER = rf"^[+-]?(?:(?:\d{{1,3}}(?:{_THOUSANDS}\d{{3}})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
+_EXACT_FLOAT = 2.0**53  # beyond this a float no longer holds every whole number
+
+_UDI_PID = r"(?i)(?:^|[^a-z0-9])(?:UDI_)?PID\s*:\s*(?P<pid>[^;,\s]+)"
+_UDI_SN = r"(?i)(?:^|[^a-z0-9_])(?:UDI_)?SN\s*:\s*(?P<serial>[^;,\s]+)"
+_UDI_TAG = r"(?i)(?:^|[^a-z0-9_])(?:UDI_)?(?:PID|SN)\s*:"
+_SERIAL_SEP = r"[,;/|\s]+"
+
+
+def as_text(s: pd.Series) -> pd.Series:
+    """The Series as pandas text ("str" dtype); missing stays missing."""
+    return s if s.dtype == "str" else s.astype("str")
+
+
+# pandas sends any pattern with \s (and more) to Python's `re`, row by row; these helpers call pyarrow's RE2
+# directly. RE2 syntax: no look-around or back-references in patterns; \d, \s and \b are ASCII-only.
+def _arrow(s: pd.Series) -> pa.Array:
+    return pa.array(as_text(s), type=pa.large_string(), from_pandas=True)
+
+
+def _text(values: pa.Array | pa.ChunkedArray, like: pd.Series) -> pd.Series:
+    return pd.Series(pd.array(values, dtype="str"), index=like.index, name=like.name)
+
+
+def matches(s: pd.Series, pattern: str) -> np.ndarray:
+    """Boolean array: the regex is found in the cell (anchor it with ^ / $ for a full match); missing is False."""
+    found = pc.fill_null(pc.match_substring_regex(_arrow(s), pattern), False)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def sub(s: pd.Series, pattern: str, repl: str) -> pd.Series:
+    """`s.str.replace(pattern, repl, regex=True)`; `\\1` in `repl` refers to a group."""
+    return _text(pc.replace_substring_regex(_arrow(s), pattern, repl), s)
+
+
+def extract(s: pd.Series, pattern: str) -> pd.DataFrame:
+    """`s.str.extract(pattern)` for named groups: missing where the row does not match or the group is empty."""
+    res = pc.extract_regex(_arrow(s), pattern)
+    cols = {}
+    for i, field in enumerate(res.type):
+        col = pc.struct_field(res, [i])
+        cols[field.name] = pd.array(pc.if_else(pc.equal(col, ""), None, col), dtype="str")
+    return pd.DataFrame(cols, index=s.index)
+
+
+def to_ints(s: pd.Series, fill: int = 0) -> np.ndarray:
+    """int64 array from a text column of plain digits (e.g. extract groups); missing becomes `fill`."""
+    return np.asarray(pc.fill_null(pc.cast(_arrow(s), pa.int64()), fill).to_numpy(zero_copy_only=False))
+
+
+def on_unique(s: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`func` applied to the distinct non-missing values of `s` only, mapped back; missing stays missing."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    res = func(pd.Series(uniques, dtype=s.dtype))
+    out = pd.api.extensions.take(res.array, codes, allow_fill=True)
+    return pd.Series(out, index=s.index, name=s.name)
+
+
+def _key(t: pd.Series) -> pd.Series:
+    """Vectorised schema.normalise_header: lower-case, everything but letters and digits dropped."""
+    return sub(t.str.lower(), r"[^0-9a-z]+", "")
+
+
+def missing_mask(s: pd.Series) -> pd.Series:
+    """True where the cell is empty, whitespace or a missing marker (NA, N/A, null, None, Never, -)."""
+    t = as_text(s)
+    return t.isna() | t.str.strip().str.lower().isin(MISSING_MARKERS)
+
+
+def clean_text(s: pd.Series) -> pd.Series:
+    """Trimmed text; missing markers become missing."""
+    t = as_text(s).str.strip()
+    return t.mask(missing_mask(t))
+
+
+def normalise_serial(s: pd.Series) -> pd.Series:
+    """Upper-case serial, leading `SN:` dropped, leading zeros kept; a stack's members joined by ","."""
+    t = sub(clean_text(s).str.upper(), r"^(?:S/N|SN)\s*:\s*", "")
+    stack = matches(t, _SERIAL_SEP)
+    if stack.any():
+        t = t.copy()
+        t[stack] = on_unique(t[stack], _join_members)
+    return t.mask(t == "")
+
+
+def _join_members(cells: pd.Series) -> pd.Series:
+    lists = pc.split_pattern_regex(_arrow(cells), _SERIAL_SEP)
+    parts = pd.Series(pd.array(pc.list_flatten(lists), dtype="str"), index=pc.list_parent_indices(lists))
+    parts = sub(parts, r"^SN\s*:\s*", "")
+    members = pd.DataFrame({"cell": parts.index, "member": parts.to_numpy()})
+    members = members[members["member"] != ""].drop_duplicates()
+    joined = members.groupby("cell", sort=False)["member"].agg(",".join)
+    return joined.reindex(range(len(cells))).astype("str")
+
+
+def parse_udi(s: pd.Series) -> pd.DataFrame:
+    """`pid` and `serial` from a UDI-style name ("UDI_PID:C9300-48P; UDI_SN:FOC2134X0AB;"), else missing."""
+    pid = extract(s, _UDI_PID)["pid"]
+    serial = normalise_serial(extract(s, _UDI_SN)["serial"])
+    return pd.DataFrame({"pid": pid, "serial": serial}, index=s.index)
+
+
+def is_udi(s: pd.Series) -> np.ndarray:
+    """True where the cell carries a UDI tag (PID: or SN:, optionally UDI_-prefixed)."""
+    return matches(s, _UDI_TAG)
+
+
+def normalise_host(s: pd.Series) -> pd.Series:
+    """Host match key: lower-case first DNS label; an IP address stays whole; a UDI-style name is missing."""
+    t = clean_text(s).str.lower()
+    ip = matches(t, r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]*:[0-9a-f:.]*)$")
+    host = t.where(ip, sub(t, r"\..*$", "").str.strip())
+    return host.mask(is_udi(t) | (host == ""))
+
+
+def _parse_numeric(s: pd.Series, currency: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Float values (NaN unless a valid number) and the not-a-number mask (missing cells are not bad)."""
+    t = as_text(s).str.strip()
+    missing = missing_mask(t).to_numpy()
+    t = sub(t, r"^\(\s*(.*?)\s*\)$", r"-\1")
+    if currency:
+        t = sub(sub(t, rf"^([+-]?)\s*{_CURRENCY}\s*", r"\1"), rf"\s*{_CURRENCY}$", "")
+    valid = matches(t, _NUMBER) & ~missing
+    digits = pc.replace_substring_regex(_arrow(t.where(valid)), _THOUSANDS, "")
+    values = np.array(pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False), dtype="float64")
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(values)
+    values[~finite] = np.nan
+    return values, ~missing & ~(valid & finite)
+
+
+def _reasons(index: pd.Index, conditions: list[np.ndarray], reasons: list[Reason]) -> pd.Series:
+    codes = np.select(conditions, [r.value for r in reasons], default="")
+    return pd.Series(codes, index=index, dtype="str")
+
+
+def parse_int(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Whole numbers (Int64) with bad mask and reason code ("" when fine); missing cells are NA, not bad.
+
+    Thousands separators (`1,234`, `1 234`, `1'234`), `12.0`, `1E5`, `-3` and accounting `(3)` are accepted;
+    `1.5` is not_an_integer; text (`abc`, `12 licenses`, `1,5`) is not_a_number.
+    """
+    values, not_number = _parse_numeric(s, currency=False)
+    with np.errstate(invalid="ignore"):
+        too_big = np.abs(values) > _EXACT_FLOAT
+        fraction = ~np.isnan(values) & ~too_big & (values != np.round(values))
+    not_number |= too_big
+    ok = ~np.isnan(values) & ~too_big & ~fraction
+    ints = pd.arrays.IntegerArray(np.where(ok, values, 0).astype("int64"), ~ok)
+    reason = _reasons(s.index, [not_number, fraction], [Reason.NOT_A_NUMBER, Reason.NOT_AN_INTEGER])
+    return pd.Series(ints, index=s.index, name=s.name), pd.Series(not_number | fraction, index=s.index), reason
+
+
+def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Decimal numbers (float64, NaN when missing or bad) with bad mask and reason code.
+
+    As parse_int, plus decimals and a currency symbol or code before or after (`$1,200.50`, `1200 USD`).
+    """
+    values, bad = _parse_numeric(s, currency=True)
+    reason = _reasons(s.index, [bad], [Reason.NOT_A_NUMBER])
+    return pd.Series(values, index=s.index, name=s.name), pd.Series(bad, index=s.index), reason
+
+
+def lifecycle(status: pd.Series, extra: dict[str, tuple[str, ...]] | None = None) -> tuple[pd.Series, pd.Series]:
+    """Inventory lifecycle bucket per row (categorical) and the mask of unrecognised status words.
+
+    Words from schema.LIFECYCLE plus `extra` (which wins on a clash), compared on schema.normalise_header;
+    ServiceNow numeric install_status codes too. A missing status is in_service (being in the authoritative
+    inventory is the claim); any other unrecognised word is `unknown`, never silently bucketed.
+    """
+    vocab = {normalise_header(w): bucket for bucket, words in LIFECYCLE.items() for w in words}
+    vocab |= {code: vocab[normalise_header(word)] for code, word in SERVICENOW_INSTALL_STATUS.items()}
+    for bucket, words in (extra or {}).items():
+        if bucket not in LIFECYCLE:
+            raise ValueError(f"unknown lifecycle bucket {bucket!r}; expected one of {', '.join(LIFECYCLE)}")
+        vocab |= {normalise_header(w): bucket for w in words}
+    t = clean_text(status)
+    bucket = on_unique(t, lambda u: _key(sub(u, r"^(\d+)\.0+$", r"\1")).map(vocab).astype("str"))
+    missing = t.isna().to_numpy()
+    unknown = ~missing & bucket.isna().to_numpy()
+    labels = np.where(missing, "in_service", np.where(unknown, "unknown", bucket.to_numpy(dtype=object)))
+    cat = pd.Categorical(labels, categories=list(LIFECYCLE_BUCKETS))
+    return pd.Series(cat, index=status.index, name=status.name), pd.Series(unknown, index=status.index)
+
+
+def reserved_status(status: pd.Series) -> pd.Series:
+    """True where an instance status mentions a licence reservation (SLR, PLR, Reserved, Reservation)."""
+    t = clean_text(status).str.lower()
+    says = matches(t, r"(?:^|[^a-z])(?:slr|plr|reserved|reservation)(?:[^a-z]|$)")
+    negated = matches(t, r"(?:^|[^a-z])(?:not|non)[\s_-]*reserv")
+    return pd.Series(says & ~negated, index=status.index, name=status.name)
+
+
+def _classify_license(t: pd.Series) -> pd.Series:
+    words = sub(t.str.lower(), r"[_\-/]+", " ")
+    conditions = [
+        matches(words, r"\b(?:demo|eval|evaluation|trial)\b"),
+        matches(words, r"\b(?:perpetual|permanent)\b"),
+        matches(words, r"\bsubscriptions?\b"),
+        matches(words, r"\bterm\b|\b\d+\s*(?:y|yr|yrs|year|years|m|mo|mos|month|months)\b"),
+    ]
+    return pd.Series(np.select(conditions, ["demo", "perpetual", "subscription", "term"], "unknown"), dtype="str")
+
+
+def license_class(s: pd.Series) -> pd.Series:
+    """Licence class from the Licenses tab Type: perpetual / term / subscription / demo / unknown."""
+    cls = on_unique(clean_text(s), _classify_license).fillna("unknown")
+    cat = pd.Categorical(cls.to_numpy(dtype=object), categories=list(LICENSE_CLASS))
+    return pd.Series(cat, index=s.index, name=s.name)
+
+
+def departed_status(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Departed flag from a user / roster status (schema.USER_STATUS), NA where missing or not understood.
+
+    The second Series flags status words that are present but not in the vocabulary.
+    """
+    t = clean_text(s)
+    vocab = {normalise_header(k): v for k, v in USER_STATUS.items()}
+    flag = on_unique(t, lambda u: pd.Series(_key(u).map(vocab).astype("boolean").array))
+    known = flag.notna().to_numpy()
+    values = pd.arrays.BooleanArray(flag.fillna(False).to_numpy(dtype=bool), ~known)
+    unknown = t.notna().to_numpy() & ~known
+    return pd.Series(values, index=s.index, name=s.name), pd.Series(unknown, index=s.index)
+
+
+_LICENSE_ITEM = r"^(?P<license>.*?)(?:\s*\((?P<paren>[^()]*)\)|\s+[xX×]\s*(?P<times>\d+)|\s+-\s*(?P<dash>\d+))?\s*$"
+
+
+def _license_items(cells: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
+    """Items (cell, license, quantity) of distinct licence-list cells (RangeIndex) and each cell's bad flag."""
+    lists = pc.split_pattern_regex(_arrow(sub(cells, r"\)\s*,", ");")), r"[;|\r\n]+")
+    items = pd.Series(pd.array(pc.list_flatten(lists), dtype="str")).str.strip()
+    cell = np.asarray(pc.list_parent_indices(lists))
+    keep = ~missing_mask(items).to_numpy()
+    items, cell = items[keep].reset_index(drop=True), cell[keep]
+    parts = extract(items, _LICENSE_ITEM)
+    qty_text = parts["paren"].fillna(parts["times"]).fillna(parts["dash"])
+    qty, qty_bad, _ = parse_int(qty_text.fillna("1"))
+    has_paren = matches(items, r"\)$")
+    item_bad = (has_paren & (qty_text.isna() | qty_bad)).to_numpy() | (qty.fillna(0) < 0).to_numpy(dtype=bool)
+    item_bad |= parts["license"].isna().to_numpy()
+    cell_bad = np.bincount(cell[item_bad], minlength=len(cells)) > 0
+    good = ~cell_bad[cell]
+    frame = pd.DataFrame(
+        {"cell": cell[good], "license": parts["license"][good].to_numpy(), "quantity": qty[good].array}
+    )
+    return frame, cell_bad
+
+
+def split_license_list(s: pd.Series, index_name: str = "row") -> tuple[pd.DataFrame, pd.Series]:
+    """Usage rows from a licence-list cell ("DNA Advantage (1); Network Advantage") and a bad-cell mask.
+
+    Items are separated by `;`, `|`, a newline, or a comma right after a `(N)`; a trailing `(N)`, `x N` or
+    `- N` is the quantity (default 1). A cell with a malformed quantity (`DNA (abc)`, `(1.5)`, `(-1)`) or a
+    quantity with no name is bad and yields no rows. Columns: `index_name` (the label in `s`), license
+    (str), quantity (Int64), in the order of `s` and of the items within a cell.
+    """
+    codes, uniques = pd.factorize(clean_text(s), use_na_sentinel=True)
+    items, cell_bad = _license_items(pd.Series(uniques, dtype="str"))
+    rows = pd.DataFrame({"pos": np.arange(len(s)), "cell": codes})[codes >= 0]
+    merged = rows.merge(items, on="cell", how="inner", sort=False)
+    frame = pd.DataFrame(
+        {
+            index_name: s.index.take(merged["pos"].to_numpy()),
+            "license": merged["license"].astype("str").to_numpy(),
+            "quantity": merged["quantity"].astype("Int64").array,
+        }
+    )
+    bad = np.where(codes >= 0, cell_bad[np.maximum(codes, 0)], False)
+    return frame, pd.Series(bad, index=s.index, name=s.name)

@@ -1,0 +1,326 @@
+"""Bytes in, a raw text table out: every cell a str, nothing guessed by pandas.
+
+The format is sniffed from the content (never the extension). CSV: UTF-8 (BOM or not), UTF-16, else
+Windows-1252; delimiter `,` `;` or tab. XLSX: see core.workbook. Banner rows above the header, blank rows
+and `Total` rows are skipped and counted, so rows_read == len(data) + sum(skipped.values()).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from core import detect, workbook
+from core.model import InputError, Reason, Skip
+from core.workbook import NOT_VALID, refuse
+
+MAX_BYTES = 200 * 1024 * 1024
+HEAD_ROWS = 30  # the header is looked for in this many rows
+SNIFF_LINES = 50  # non-empty records that decide the delimiter
+SAMPLE_CHARS = 256 * 1024
+DELIMITERS = (",", ";", "\t")
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_TOTAL = r"(?:grand\s*|sub\s*-?\s*)?totals?(?:$|\s*[:=(]|\s+\S)"
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One file's table as text. `data` columns are 0..n-1 in header order; `source_row` is the row a user
+    sees (CSV record number counting banner and header rows, or the Excel row number)."""
+
+    file: str
+    headers: list[str]
+    data: pd.DataFrame
+    source_row: np.ndarray
+    rows_read: int  # every row after the header row, plus the banner rows above it
+    skipped: dict[Skip, int]
+    sheet: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    formula_cells: list[tuple[int, str]] = field(default_factory=list)  # (source_row, header)
+    header_row: int = 1
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == len(self.data) + sum(self.skipped.values())
+
+
+def read_table(file: str, content: bytes, *, sheet: str | None = None, max_bytes: int = MAX_BYTES) -> RawTable:
+    """Read a CSV or XLSX upload into a RawTable; InputError (row 0) when the file cannot be used at all."""
+    if not content:
+        raise refuse(file, Reason.NOT_READABLE, "the file is empty")
+    if len(content) > max_bytes:
+        mb = len(content) / 2**20
+        raise refuse(file, Reason.TOO_LARGE, f"the file is {mb:,.1f} MB (limit {max_bytes / 2**20:,.0f} MB)")
+    if content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        detail = "an old binary Excel .xls file or a password-protected workbook: save it as .xlsx or CSV"
+        raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} ({detail})")
+    if content.startswith(b"%PDF"):
+        raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (it is a PDF)")
+    if workbook.is_xlsx(content):
+        return _read_xlsx(file, content, sheet)
+    warnings = [f"sheet '{sheet}' ignored: a CSV file has no sheets"] if sheet else []
+    return _read_csv(file, content, warnings)
+
+
+def _read_xlsx(file: str, content: bytes, sheet: str | None) -> RawTable:
+    ws = workbook.read_sheet(file, content, sheet)
+    headers = [c.strip() for c in ws.rows[ws.header]]
+    body, warnings = _frame_from_rows(ws.rows[ws.header + 1 :], len(headers), ws.header + 2)
+    formulas = [(r, c) for r, c in ws.formulas if r > ws.header + 1]
+    return _finish(file, headers, body, ws.header, ws.warnings + warnings, sheet=ws.name, formulas=formulas)
+
+
+def _decode(file: str, content: bytes) -> tuple[str, str]:
+    """The text and the codec that read it; refuses binary content."""
+    encoding = next((enc for bom, enc in _BOMS if content.startswith(bom)), None)
+    if encoding is None:
+        head = content[:4096]
+        odd_nul, even_nul = head[1::2].count(0), head[0::2].count(0)
+        if odd_nul > len(head) * 0.15 and even_nul < len(head) * 0.02:
+            encoding = "utf-16-le"
+        elif even_nul > len(head) * 0.15 and odd_nul < len(head) * 0.02:
+            encoding = "utf-16-be"
+    try:
+        if encoding is not None:
+            text = content.decode(encoding)
+        else:
+            encoding, text = _decode_8bit(content)
+    except UnicodeDecodeError as exc:
+        raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (cannot be decoded as {encoding})") from exc
+    sample = text[:SAMPLE_CHARS]
+    if len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
+        raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (binary content, not text)")
+    return text, encoding
+
+
+def _decode_8bit(content: bytes) -> tuple[str, str]:
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return encoding, content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return "latin-1", content.decode("latin-1")
+
+
+def _records(lines: list[str], delimiter: str) -> list[list[str]]:
+    try:
+        return list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error:  # a quoted cell running past the sample
+        return []
+
+
+def _delimiters(lines: list[str]) -> list[str]:
+    """Candidate delimiters, best first: the one that splits the first non-empty records most consistently
+    into the same number (2+) of cells."""
+    keys = {}
+    for delimiter in DELIMITERS:
+        counts = [len(r) for r in _records(lines, delimiter) if any(c.strip() for c in r)][:SNIFF_LINES]
+        multi = Counter(n for n in counts if n > 1)
+        mode = max(multi, key=lambda n: (multi[n], n), default=0)
+        keys[delimiter] = (multi[mode], mode)
+    return sorted(DELIMITERS, key=lambda d: (-keys[d][0], -keys[d][1]))
+
+
+def _head(lines: list[str], delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The first HEAD_ROWS records and, for each, how many lines it ends after."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    head: list[list[str]] = []
+    ends: list[int] = []
+    try:
+        for record in reader:
+            head.append(record)
+            ends.append(reader.line_num)
+            if len(head) == HEAD_ROWS:
+                break
+    except csv.Error:  # a quoted cell running past the sample
+        pass
+    return head, ends
+
+
+def _read_csv(file: str, content: bytes, warnings: list[str]) -> RawTable:
+    text, encoding = _decode(file, content)
+    nul = "\x00" in text
+    if nul:
+        warnings.append(f"{text.count(chr(0))} NUL characters removed")
+        text = text.replace("\x00", "")
+    sample = text[:SAMPLE_CHARS]
+    if len(text) > SAMPLE_CHARS:
+        sample = sample[: max(sample.rfind("\n"), sample.rfind("\r")) + 1] or sample
+    lines = _LINE.findall(sample)
+    if not any(line.strip() for line in lines):
+        raise refuse(file, Reason.NOT_READABLE, "the file has no text")
+    for delimiter in _delimiters(lines[: SNIFF_LINES * 4]):  # the sniffed one, else whichever shows a header
+        head, ends = _head(lines, delimiter)
+        header = detect.find_header(head)
+        if header is not None:
+            break
+    else:
+        raise refuse(file, Reason.NO_HEADER, f"no header row in the first {HEAD_ROWS} rows; {detect.expected()}")
+    headers = [c.strip() for c in head[header]]
+    offset = sum(len(line) for line in lines[: ends[header]])
+    if encoding in ("utf-8", "utf-8-sig") and not nul:  # the bytes as they are: no re-encoding
+        body = content[len(codecs.BOM_UTF8) * (encoding == "utf-8-sig") + len(text[:offset].encode("utf-8")) :]
+    else:
+        body = text[offset:].encode("utf-8")
+    frame, more = _parse_body(file, body, delimiter, len(headers), header + 2)
+    return _finish(file, headers, frame, header, warnings + more, encoding=encoding, delimiter=delimiter)
+
+
+def _parse_body(file: str, body: bytes, delimiter: str, width: int, first_row: int) -> tuple[pd.DataFrame, list[str]]:
+    """pandas' C parser, all text; a row wider than the header widens the parse (a few retries), a broken
+    quote falls back to the csv module."""
+    n, unclosed = width, False
+    for _ in range(4):
+        try:
+            frame = pd.read_csv(
+                io.BytesIO(body),
+                sep=delimiter,
+                header=None,
+                names=range(n),
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+                encoding="utf-8",
+            )
+        except pd.errors.ParserError as exc:
+            wider = re.search(r"saw (\d+)", str(exc))
+            if wider is None:
+                unclosed = "EOF inside string" in str(exc)
+                break
+            n = max(n + 1, int(wider.group(1)))
+            continue
+        if isinstance(frame.index, pd.RangeIndex):
+            return _cut_extra(frame, width, first_row)
+        n += frame.index.nlevels  # the first row was wider: pandas made an index of its leading cells
+    text = body.decode("utf-8")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (CSV error: {exc})") from exc
+    frame, warnings = _frame_from_rows(rows, width, first_row)
+    if unclosed and rows:
+        warnings.append(f"a quote opened on row {first_row + len(rows) - 1} is never closed: the rest is one cell")
+    return frame, warnings
+
+
+def _frame_from_rows(rows: list[list[str]], width: int, first_row: int) -> tuple[pd.DataFrame, list[str]]:
+    """Ragged text rows -> a str frame of at least `width` columns, short rows padded with ""."""
+    frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(index=range(0))
+    frame = frame.reindex(columns=range(max(width, frame.shape[1]))).fillna("").astype(str)
+    return _cut_extra(frame, width, first_row)
+
+
+def _cut_extra(frame: pd.DataFrame, width: int, first_row: int) -> tuple[pd.DataFrame, list[str]]:
+    """Keep the header's columns; cells beyond them are dropped, with a warning when any holds text."""
+    if frame.shape[1] <= width:
+        return frame, []
+    extra = np.zeros(len(frame), dtype=bool)
+    for c in frame.columns[width:]:
+        extra |= frame[c].str.strip().ne("").to_numpy()
+    warnings = []
+    if extra.any():
+        rows = np.flatnonzero(extra)
+        where = ", ".join(str(first_row + i) for i in rows[:5]) + (" …" if len(rows) > 5 else "")
+        warnings.append(f"{len(rows)} row(s) with more cells than the header (row {where}): extra cells not read")
+    return frame.iloc[:, :width], warnings
+
+
+def _finish(
+    file: str,
+    headers: list[str],
+    body: pd.DataFrame,
+    banner: int,
+    warnings: list[str],
+    *,
+    sheet: str | None = None,
+    formulas: list[tuple[int, int]] | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> RawTable:
+    """Drop empty trailing columns, skip blank and Total rows, number the rest."""
+    first_row = banner + 2
+    formulas = formulas or []
+    formula_cols = {c for _, c in formulas}
+    width = len(headers)
+    while width and not headers[width - 1] and width - 1 not in formula_cols and not _any_text(body[width - 1]):
+        width -= 1
+    headers, body = headers[:width], body.iloc[:, :width]
+    first, blank = _first_cells(body)
+    blank[[r - first_row for r, _ in formulas]] = False  # a formula with no value is not an empty cell
+    maybe = first.str.contains("total", case=False, regex=False).to_numpy(dtype=bool)
+    total = np.zeros(len(body), dtype=bool)
+    total[maybe] = first[maybe].str.match(_TOTAL, case=False).to_numpy(dtype=bool)
+    total &= ~blank
+    keep = ~(blank | total)
+    source_row = np.arange(first_row, first_row + len(body), dtype=np.int64)
+    data = body.loc[keep].reset_index(drop=True)
+    data.columns = range(width)
+    formula_cells = [(r, headers[c] if c < width else "") for r, c in formulas]
+    if formula_cells:
+        where = "; ".join(f"row {r}, column '{h}'" for r, h in formula_cells[:5])
+        more = " …" if len(formula_cells) > 5 else ""
+        warnings.append(
+            f"{len(formula_cells)} formula cells without a cached value ({where}{more}): "
+            "open the workbook in Excel and save it so the values are stored"
+        )
+    return RawTable(
+        file=file,
+        headers=headers,
+        data=data,
+        source_row=source_row[keep],
+        rows_read=banner + len(body),
+        skipped={Skip.BANNER: banner, Skip.BLANK: int(blank.sum()), Skip.TOTAL: int(total.sum())},
+        sheet=sheet,
+        warnings=warnings,
+        formula_cells=formula_cells,
+        header_row=banner + 1,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+
+
+def _first_cells(body: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+    """Each row's first non-empty cell (stripped) and whether the row is blank. Columns after the first
+    are looked at only for rows still empty so far, so a 1M-row file costs about one pass."""
+    if body.shape[1] == 0:
+        return pd.Series("", index=body.index, dtype=str), np.ones(len(body), dtype=bool)
+    first = body[0].str.strip()
+    pending = np.flatnonzero(first.eq("").to_numpy(dtype=bool))
+    for c in body.columns[1:]:
+        if not len(pending):
+            break
+        cells = body[c].iloc[pending].str.strip()
+        found = cells.ne("").to_numpy(dtype=bool)
+        if found.any():
+            first.iloc[pending[found]] = cells[found].to_numpy()
+        pending = pending[~found]
+    blank = np.zeros(len(body), dtype=bool)
+    blank[pending] = True
+    return first, blank
+
+
+def _any_text(col: pd.Series) -> bool:
+    return bool(col.str.strip().ne("").any())
+
+
+__all__ = ["RawTable", "read_table", "InputError"]

@@ -1,0 +1,186 @@
+"""XLSX uploads: zip-bomb guard, sheet choice, cell values as text, formulas that have no cached value.
+
+Reading goes through openpyxl in read-only, values-only mode; openpyxl must be using defusedxml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from defusedxml.ElementTree import iterparse
+
+from core import detect
+from core.model import InputError, Problem, Reason
+
+MAX_UNCOMPRESSED = 500 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, checked once the workbook inflates past RATIO_FLOOR
+RATIO_FLOOR = 10 * 1024 * 1024
+MAX_ENTRIES = 10_000
+HEAD_ROWS = 30
+NOT_VALID = "not a valid CSV or XLSX file"
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+@dataclass
+class Sheet:
+    """One sheet as text rows (row 1 first; trailing empty rows, a sheet's formatting, dropped) and its header."""
+
+    name: str
+    rows: list[list[str]]
+    header: int  # index into rows
+    formulas: list[tuple[int, int]] = field(default_factory=list)  # (Excel row, column index), no cached value
+    warnings: list[str] = field(default_factory=list)
+
+
+def refuse(file: str, reason: Reason, detail: str) -> InputError:
+    return InputError([Problem(file, 0, "", "", reason, detail)])
+
+
+def is_xlsx(content: bytes) -> bool:
+    """A zip archive (content sniffed, never the extension)."""
+    return content[:4] in (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def _guard(file: str, content: bytes) -> zipfile.ZipFile:
+    """Open the zip and refuse bombs by declared sizes before any XML is inflated."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(content))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (a damaged or truncated zip: {exc})") from exc
+    if "[Content_Types].xml" not in zf.namelist():
+        raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (a zip archive that is not an Excel workbook)")
+    if len(infos) > MAX_ENTRIES:
+        raise refuse(file, Reason.TOO_LARGE, f"the workbook holds {len(infos):,} parts (limit {MAX_ENTRIES:,})")
+    size = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if size > MAX_UNCOMPRESSED:
+        raise refuse(file, Reason.TOO_LARGE, f"the workbook inflates to {size / 2**20:,.0f} MB (limit 500 MB)")
+    if size > RATIO_FLOOR and size / packed > MAX_RATIO:
+        raise refuse(file, Reason.TOO_LARGE, f"the workbook compresses {size / packed:,.0f}:1, like a zip bomb")
+    return zf
+
+
+def cell_text(value: Any) -> str:
+    """A cell value as the text a user sees: ISO dates, 12 not 12.0, TRUE/FALSE."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d" if value.time() == dt.time(0) else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _has_formula(fh: IO[bytes]) -> bool:
+    tail = b""
+    while chunk := fh.read(1 << 20):
+        if _FORMULA.search(tail + chunk):
+            return True
+        tail = chunk[-16:]
+    return False
+
+
+def _uncached_formulas(zf: zipfile.ZipFile, path: str) -> list[tuple[int, int]]:
+    """(row, column index) of formula cells whose cached value is missing (a `str` result may be empty)."""
+    with zf.open(path) as fh:
+        if not _has_formula(fh):
+            return []
+    found: list[tuple[int, int]] = []
+    row = col = 0
+    sheet_data = None
+    with zf.open(path) as fh:
+        for event, el in iterparse(fh, events=("start", "end")):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                if tag == "sheetData":
+                    sheet_data = el
+                elif tag == "row":
+                    row, col = int(el.get("r") or row + 1), -1
+                elif tag == "c":
+                    ref = _REF.match(el.get("r") or "")
+                    col = _column_index(ref.group(1)) if ref else col + 1
+                continue
+            if tag == "c":
+                children = {child.tag.rsplit("}", 1)[-1]: child for child in el}
+                value = children.get("v")
+                if "f" in children and not (value is not None and value.text) and el.get("t") != "str":
+                    found.append((row, col))
+            elif tag == "row" and sheet_data is not None:
+                sheet_data.clear()
+    return found
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _load(file: str, content: bytes) -> Any:
+    import openpyxl
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:
+        raise refuse(file, Reason.NOT_READABLE, "XLSX reading is disabled: install defusedxml, then retry")
+    try:
+        return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # untrusted bytes: openpyxl raises many types for a broken workbook
+        raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (the workbook cannot be opened: {exc})") from exc
+
+
+def _text_rows(ws: Any) -> list[list[str]]:
+    ws.reset_dimensions()  # declared dimensions are often wrong; read what is there
+    return [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+
+
+def read_sheet(file: str, content: bytes, sheet: str | None) -> Sheet:
+    """The named sheet, else the first visible sheet with a recognisable header."""
+    zf = _guard(file, content)
+    wb = _load(file, content)
+    warnings: list[str] = []
+    try:
+        if sheet is not None:
+            if sheet not in wb.sheetnames:
+                names = ", ".join(f"'{n}'" for n in wb.sheetnames)
+                raise refuse(file, Reason.NOT_READABLE, f"no sheet named '{sheet}' (sheets: {names})")
+            candidates = [wb[sheet]]
+        else:
+            candidates = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+            warnings += [f"hidden sheet '{ws.title}' not read" for ws in wb.worksheets if ws not in candidates]
+        tried: list[str] = []
+        for ws in candidates:
+            try:
+                rows = _text_rows(ws)
+            except Exception as exc:  # a truncated or corrupt part surfaces only while parsing
+                raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (sheet '{ws.title}': {exc})") from exc
+            header = detect.find_header(rows[:HEAD_ROWS])
+            if header is None:
+                tried.append(ws.title)
+                continue
+            if tried:
+                warnings.append(f"no recognisable header on sheet(s) {', '.join(tried)}; read '{ws.title}'")
+            path = getattr(ws, "_worksheet_path", None)
+            formulas = _uncached_formulas(zf, path) if path else []
+            last = max((r for r, _ in formulas), default=0)  # a formula row without a value is not empty
+            while len(rows) > max(last, header + 1) and not any(c.strip() for c in rows[-1]):
+                rows.pop()
+            return Sheet(ws.title, rows, header, formulas, warnings)
+    finally:
+        wb.close()
+    names = ", ".join(f"'{n}'" for n in tried) or "none visible"
+    raise refuse(file, Reason.NO_HEADER, f"no recognisable header row on any sheet ({names}); {detect.expected()}")
