@@ -41,8 +41,14 @@ def gather_inputs(args: argparse.Namespace, today: dt.date) -> tuple[Settings, l
     ]
     if not manifest.files:
         items = [
-            FileInput(name=p.name, content=p.read_bytes(), kind=args.kind, smart_account=args.smart_account,
-                      virtual_account=args.virtual_account, sheet=args.sheet)
+            FileInput(
+                name=p.name,
+                content=p.read_bytes(),
+                kind=args.kind,
+                smart_account=args.smart_account,
+                virtual_account=args.virtual_account,
+                sheet=args.sheet,
+            )
             for p in paths
         ]
     return _overrides(manifest.settings, args), items
@@ -134,7 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
     reconcile.add_argument("--renewal-date")
     reconcile.add_argument("--renewal-value")
     reconcile.set_defaults(func=cmd_reconcile)
+    docs = sub.add_parser("docs", help="print the README's generated table of accepted columns")
+    docs.set_defaults(func=cmd_docs)
     return parser
+
+
+def cmd_docs(args: argparse.Namespace, today: dt.date) -> int:
+    from core.docs import readme_block
+
+    print(readme_block())
+    return 0
 
 
 def cmd_reconcile(args: argparse.Namespace, today: dt.date) -> int:

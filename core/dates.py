@@ -120,13 +120,14 @@ def parse_dates(s: pd.Series, order: str | None) -> tuple[pd.Series, pd.Series]:
 
     `order` ("DMY" / "MDY") reads numeric day/month values such as 03/04/2026; with None they are bad.
     """
+    order = order.strip().upper() if order else None
     if order is not None and order not in ORDERS:
         raise ValueError(f"date order must be one of {', '.join(ORDERS)} or None, not {order!r}")
     text = as_text(s).str.strip()
     text = text.mask(missing_mask(text))
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     parsed = _parse_unique(pd.Series(uniques, dtype="str"), order).to_numpy()
-    dates = np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.datetime64("NaT"))
+    dates = np.append(parsed, np.datetime64("NaT"))[codes]  # code -1 (a missing cell) picks the appended NaT
     bad = (codes >= 0) & np.isnat(dates)
     return pd.Series(dates.astype(DATE_DTYPE), index=s.index, name=s.name), pd.Series(bad, index=s.index)
 
@@ -138,8 +139,7 @@ def detect_day_month_order(s: pd.Series) -> str | None:
     """
     text = as_text(s).str.strip()
     uniques = pd.Series(text[~missing_mask(text)].unique(), dtype="str")
-    parts = extract(uniques, _NUMERIC)
-    parts = parts[parts["a"].notna()]
+    parts = extract(uniques[matches(uniques, _NUMERIC)], _NUMERIC)
     if parts.empty:
         return "n/a"
     a, b = to_ints(parts["a"]), to_ints(parts["b"])

@@ -12,11 +12,21 @@ from core.readers import RawTable
 from core.rejects import RowRejects
 from core.settings import Settings
 
-USAGE_COLUMNS = ["smart_account", "virtual_account", "license", "quantity", "serial", "instance_name", "host",
-                 "source_file", "source_row"]
+USAGE_COLUMNS = [
+    "smart_account",
+    "virtual_account",
+    "license",
+    "quantity",
+    "serial",
+    "instance_name",
+    "host",
+    "source_file",
+    "source_row",
+]
 
-Deriver = Callable[[pd.DataFrame, RawTable, dict[str, int], RowRejects, list[str], Settings],
-                   tuple[pd.DataFrame, pd.DataFrame | None]]
+Deriver = Callable[
+    [pd.DataFrame, RawTable, dict[str, int], RowRejects, list[str], Settings], tuple[pd.DataFrame, pd.DataFrame | None]
+]
 
 
 def _fill_from_udi(frame: pd.DataFrame, name_col: str) -> None:
@@ -37,8 +47,9 @@ def _count_words(values: pd.Series, label: str) -> str:
     return f"{int(counts.sum())} {label}: {listed}"
 
 
-def instances(frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str],
-              settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def instances(
+    frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str], settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     _fill_from_udi(frame, "instance_name")
     frame["host"] = _host(frame, "instance_name")
     frame["reserved"] = normalise.reserved_status(frame["status"].fillna("").astype(str)).to_numpy()
@@ -46,18 +57,21 @@ def instances(frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: R
     if "licenses" not in mapped:
         return frame, None
     long, bad = normalise.split_license_list(frame["licenses"].fillna("").astype(str))
-    rej.add(bad.to_numpy(), raw.headers[mapped["licenses"]], frame["licenses"].fillna(""),
-            Reason.BAD_LICENSE_LIST.value)
+    rej.add(
+        bad.to_numpy(), raw.headers[mapped["licenses"]], frame["licenses"].fillna(""), Reason.BAD_LICENSE_LIST.value
+    )
     pos = long.iloc[:, 0].to_numpy()
-    usage = frame.iloc[pos][["smart_account", "virtual_account", "serial", "instance_name", "host", "source_file",
-                              "source_row"]].reset_index(drop=True)
+    usage = frame.iloc[pos][
+        ["smart_account", "virtual_account", "serial", "instance_name", "host", "source_file", "source_row"]
+    ].reset_index(drop=True)
     usage["license"] = long["license"].to_numpy()
     usage["quantity"] = long["quantity"].to_numpy()
     return frame, usage[USAGE_COLUMNS]
 
 
-def usage(frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str],
-          settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def usage(
+    frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str], settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     _fill_from_udi(frame, "instance_name")
     frame["host"] = _host(frame, "instance_name")
     frame["quantity"] = frame["quantity"].fillna(1).astype("Int64")
@@ -77,8 +91,9 @@ def usage(frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRe
     return frame, None
 
 
-def reservations(frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str],
-                 settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def reservations(
+    frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str], settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     frame["serial"] = frame["serial"].fillna(
         normalise.normalise_serial(normalise.parse_udi(frame["udi"].fillna("").astype(str))["serial"].fillna(""))
     )
@@ -88,8 +103,9 @@ def reservations(frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej
     return frame, None
 
 
-def inventory(frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str],
-              settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def inventory(
+    frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str], settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     _fill_from_udi(frame, "hostname")
     frame["host"] = _host(frame, "hostname")
     bucket, unknown = normalise.lifecycle(frame["status"].fillna("").astype(str), settings.lifecycle_extra or None)
@@ -102,9 +118,12 @@ def inventory(frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: R
     return frame, None
 
 
-def licenses(frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str],
-             settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    frame["license_class"] = normalise.license_class(frame["license_type"].fillna("").astype(str)).astype(str).to_numpy()
+def licenses(
+    frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str], settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    frame["license_class"] = (
+        normalise.license_class(frame["license_type"].fillna("").astype(str)).astype(str).to_numpy()
+    )
     return frame, None
 
 
@@ -122,15 +141,17 @@ def _departed(frame: pd.DataFrame, mapped: dict[str, int], warnings: list[str]) 
     return frame
 
 
-def users(frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str],
-          settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def users(
+    frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str], settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     frame = _departed(frame, mapped, warnings)
     frame["status_column"] = "status" in mapped
     return frame, None
 
 
-def roster(frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str],
-           settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def roster(
+    frame: pd.DataFrame, raw: RawTable, mapped: dict[str, int], rej: RowRejects, warnings: list[str], settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     return _departed(frame, mapped, warnings), None
 
 

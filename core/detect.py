@@ -33,6 +33,9 @@ _OWN_FIELDS = {
     "reservations": ("udi", "reservation_type", "reserved_on"),
 }
 _NO_OWN_FIELD = 0.6
+# A licence-consumption export may carry any device attribute (platform, site, reachability): columns an
+# inventory would recognise do not count against it.
+_TOLERATED = {"usage": ("inventory",)}
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,7 @@ def map_columns(kind: schema.Kind, headers: list[str]) -> tuple[dict[str, int], 
     """
     ranks = _alias_ranks(kind.name)
     matches = sorted(
-        (rank, fi, col)
-        for col, text in enumerate(headers)
-        for fi, rank in ranks.get(schema.normalise_header(text), [])
+        (rank, fi, col) for col, text in enumerate(headers) for fi, rank in ranks.get(schema.normalise_header(text), [])
     )
     mapped: dict[str, int] = {}
     used: set[int] = set()
@@ -93,7 +94,8 @@ def required_met(kind: schema.Kind, mapped: dict[str, int] | set[str]) -> bool:
 
 def _score(kind: schema.Kind, keys: list[str]) -> float:
     ranks = _alias_ranks(kind.name)
-    cells = [k for k in keys if k]
+    tolerated = [_alias_ranks(other) for other in _TOLERATED.get(kind.name, ())]
+    cells = [k for k in keys if k and (k in ranks or not any(k in t for t in tolerated))]
     if not cells:
         return 0.0
     weight = 0.0

@@ -10,8 +10,13 @@ from core.model import Estate, InputError, ParsedFile, Problem, empty_rejects
 from core.schema import KINDS, FieldType
 from core.settings import Settings
 
-_DERIVED_DTYPES = {"reserved": "bool", "owner_column": "bool", "status_column": "bool", "departed": "boolean",
-                   "source_row": "int64"}
+_DERIVED_DTYPES = {
+    "reserved": "bool",
+    "owner_column": "bool",
+    "status_column": "bool",
+    "departed": "boolean",
+    "source_row": "int64",
+}
 
 
 def empty_frame(kind: str) -> pd.DataFrame:
@@ -20,7 +25,8 @@ def empty_frame(kind: str) -> pd.DataFrame:
     cols: dict[str, pd.Series] = {}
     for f in spec.fields:
         dtype = {FieldType.DATE: "datetime64[ns]", FieldType.INT: "Int64", FieldType.NUMBER: "float64"}.get(
-            f.type, "object")
+            f.type, "object"
+        )
         cols[f.name] = pd.Series(dtype=dtype)
     for name in ("source_file", "source_row", *spec.derived):
         cols[name] = pd.Series(dtype=_DERIVED_DTYPES.get(name, "object"))

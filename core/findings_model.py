@@ -15,26 +15,59 @@ class Code:
 
 
 CODES: dict[str, Code] = {
-    "DECOMMISSIONED": Code("certain", "DEREGISTER", "The inventory says the device is retired, yet it is still registered."),
-    "DUPLICATE_REGISTRATION": Code("certain", "DEREGISTER", "One serial is registered as more than one product instance."),
-    "STALE_NOT_IN_INVENTORY": Code("likely", "DEREGISTER", "No contact for longer than policy allows and the inventory does not show it in service."),
-    "STALE_IN_SERVICE": Code("verify", "VERIFY_CONNECTIVITY", "The device runs, but licensing has not reported for too long."),
-    "NOT_IN_INVENTORY": Code("verify", "VERIFY_INVENTORY", "Recently in contact but missing from every inventory: an inventory gap."),
-    "NOT_IN_SERVICE": Code("verify", "VERIFY_INVENTORY", "Recently in contact but the inventory says it is not in service."),
+    "DECOMMISSIONED": Code(
+        "certain", "DEREGISTER", "The inventory says the device is retired, yet it is still registered."
+    ),
+    "DUPLICATE_REGISTRATION": Code(
+        "certain", "DEREGISTER", "One serial is registered as more than one product instance."
+    ),
+    "STALE_NOT_IN_INVENTORY": Code(
+        "likely",
+        "DEREGISTER",
+        "No contact for longer than policy allows and the inventory does not show it in service.",
+    ),
+    "STALE_IN_SERVICE": Code(
+        "verify", "VERIFY_CONNECTIVITY", "The device runs, but licensing has not reported for too long."
+    ),
+    "NOT_IN_INVENTORY": Code(
+        "verify", "VERIFY_INVENTORY", "Recently in contact but missing from every inventory: an inventory gap."
+    ),
+    "NOT_IN_SERVICE": Code(
+        "verify", "VERIFY_INVENTORY", "Recently in contact but the inventory says it is not in service."
+    ),
     "INVENTORY_CONFLICT": Code("verify", "VERIFY_INVENTORY", "One inventory says retired, another says in service."),
     "NO_OWNER": Code("verify", "ASSIGN_OWNER", "In service, but no owner in any inventory record."),
-    "RESERVATION_ON_RETIRED": Code("certain", "RELEASE_RESERVATION", "A licence reservation is pinned to a device that is gone or being removed."),
-    "APPARENT_SHORTAGE": Code("info", "", "A Virtual Account looks short, but clean-up and transfers cover it: a phantom shortage."),
+    "RESERVATION_ON_RETIRED": Code(
+        "certain", "RELEASE_RESERVATION", "A licence reservation is pinned to a device that is gone or being removed."
+    ),
+    "APPARENT_SHORTAGE": Code(
+        "info", "", "A Virtual Account looks short, but clean-up and transfers cover it: a phantom shortage."
+    ),
     "VA_SHORTAGE": Code("certain", "BUY_OR_GENERATE", "A Virtual Account is still short after clean-up and transfers."),
     "EA_UNALLOCATED": Code("certain", "CLAIM_EA_ENTITLEMENT", "EA entitlement that never landed in the Smart Account."),
     "ADMIN_DEPARTED": Code("certain", "REMOVE_USER", "A Smart Account administrator has left the company."),
     "SA_ORPHANED": Code("certain", "ESCALATE_OWNERSHIP", "No active Smart Account administrator is left."),
     "SINGLE_ADMIN": Code("verify", "ADD_SECOND_ADMIN", "Only one active Smart Account administrator."),
-    "SPLIT_POOLS": Code("certain", "CONSOLIDATE_SMART_ACCOUNTS", "One Smart Account is short of a licence another has spare."),
+    "SPLIT_POOLS": Code(
+        "certain", "CONSOLIDATE_SMART_ACCOUNTS", "One Smart Account is short of a licence another has spare."
+    ),
 }
 
-FINDING_COLUMNS = ["finding", "confidence", "action", "smart_account", "virtual_account", "instance_name", "serial",
-                   "hostname", "license", "quantity", "evidence", "source_file", "source_row"]
+FINDING_COLUMNS = [
+    "finding",
+    "confidence",
+    "action",
+    "smart_account",
+    "virtual_account",
+    "instance_name",
+    "serial",
+    "hostname",
+    "license",
+    "quantity",
+    "evidence",
+    "source_file",
+    "source_row",
+]
 # Kept beside the CSV columns for the app and the plan: the subject's id and whether its quantity is counted.
 EXTRA_COLUMNS = ["subject", "counted"]
 
@@ -58,23 +91,27 @@ def finding_rows(inst: pd.DataFrame, rules: list[tuple[str, pd.Series, pd.Series
         primary = sub["removal"].fillna("").astype(str)
         note = " (counted under " + primary + ")"
         ev = ev.where(counted | (primary == "") | (CODES[code].action != "DEREGISTER"), ev + note)
-        parts.append(pd.DataFrame({
-            "finding": code,
-            "confidence": CODES[code].confidence,
-            "action": CODES[code].action,
-            "smart_account": sub["smart_account"].to_numpy(),
-            "virtual_account": sub["virtual_account"].to_numpy(),
-            "instance_name": sub["instance_name"].to_numpy(),
-            "serial": sub["serial"].to_numpy(),
-            "hostname": sub["host"].to_numpy(),
-            "license": None,
-            "quantity": pd.array(sub["units"].where(counted, pd.NA).to_numpy(), dtype="Int64"),
-            "evidence": ev.to_numpy(),
-            "source_file": sub["source_file"].to_numpy(),
-            "source_row": sub["source_row"].to_numpy(),
-            "subject": sub["instance_id"].to_numpy(),
-            "counted": counted,
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "finding": code,
+                    "confidence": CODES[code].confidence,
+                    "action": CODES[code].action,
+                    "smart_account": sub["smart_account"].to_numpy(),
+                    "virtual_account": sub["virtual_account"].to_numpy(),
+                    "instance_name": sub["instance_name"].to_numpy(),
+                    "serial": sub["serial"].to_numpy(),
+                    "hostname": sub["host"].to_numpy(),
+                    "license": None,
+                    "quantity": pd.array(sub["units"].where(counted, pd.NA).to_numpy(), dtype="Int64"),
+                    "evidence": ev.to_numpy(),
+                    "source_file": sub["source_file"].to_numpy(),
+                    "source_row": sub["source_row"].to_numpy(),
+                    "subject": sub["instance_id"].to_numpy(),
+                    "counted": counted,
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True) if parts else empty_findings()
 
 

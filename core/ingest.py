@@ -46,7 +46,9 @@ def _resolve_kind(raw: RawTable, given: str | None) -> tuple[str, float, tuple[t
         return given, score, detection.candidates
     if detection.kind is None:
         cands = ", ".join(f"{k} {s:.2f}" for k, s in detection.candidates[:3]) or "none"
-        raise _fail(raw.file, Reason.UNDETECTED_KIND, f"cannot tell which export this is (candidates: {cands}); choose its kind")
+        raise _fail(
+            raw.file, Reason.UNDETECTED_KIND, f"cannot tell which export this is (candidates: {cands}); choose its kind"
+        )
     return detection.kind, detection.confidence, detection.candidates
 
 
@@ -58,7 +60,9 @@ def _mapping(kind: Kind, raw: RawTable, manual: dict[str, str] | None) -> tuple[
             if fld not in kind.field_names:
                 raise _fail(raw.file, Reason.UNKNOWN_KIND, f"mapping names unknown field '{fld}' for kind {kind.name}")
             if normalise_header(header) not in keys:
-                raise _fail(raw.file, Reason.MISSING_COLUMN, f"mapping for '{fld}' names a column not in the file", header)
+                raise _fail(
+                    raw.file, Reason.MISSING_COLUMN, f"mapping for '{fld}' names a column not in the file", header
+                )
             idx = keys.index(normalise_header(header))
             mapped = {f: i for f, i in mapped.items() if i != idx}
             mapped[fld] = idx
@@ -66,8 +70,11 @@ def _mapping(kind: Kind, raw: RawTable, manual: dict[str, str] | None) -> tuple[
     missing = [group for group in kind.required if not any(f in mapped for f in group)]
     if missing:
         need = "; ".join(" or ".join(f"'{f}' ({kind.field(f).aliases[0]})" for f in g) for g in missing)
-        raise _fail(raw.file, Reason.MISSING_COLUMN, f"missing required column {need} for kind {kind.name}; "
-                    f"columns found: {', '.join(raw.headers)}")
+        raise _fail(
+            raw.file,
+            Reason.MISSING_COLUMN,
+            f"missing required column {need} for kind {kind.name}; columns found: {', '.join(raw.headers)}",
+        )
     return mapped, unmapped
 
 
@@ -103,7 +110,9 @@ def parse_file(item: FileInput, settings: Settings) -> ParsedFile:
     n = len(rows)
     for fld in kind.fields:
         if fld.name not in text:
-            out[fld.name] = pd.Series([None] * n, dtype="object" if fld.type is not FieldType.DATE else "datetime64[ns]")
+            out[fld.name] = pd.Series(
+                [None] * n, dtype="object" if fld.type is not FieldType.DATE else "datetime64[ns]"
+            )
             continue
         s = text[fld.name].reset_index(drop=True)
         header = raw.headers[mapped[fld.name]]
@@ -163,8 +172,9 @@ def parse_file(item: FileInput, settings: Settings) -> ParsedFile:
     return ParsedFile(report=report, frame=frame, rejects=rejects, usage=usage)
 
 
-def _scope(kind: Kind, frame: pd.DataFrame, item: FileInput, raw: RawTable, mapped: dict[str, int],
-           rej: RowRejects) -> pd.DataFrame:
+def _scope(
+    kind: Kind, frame: pd.DataFrame, item: FileInput, raw: RawTable, mapped: dict[str, int], rej: RowRejects
+) -> pd.DataFrame:
     defaults = {"smart_account": item.smart_account, "virtual_account": item.virtual_account}
     for col in ("smart_account", "virtual_account"):
         if col not in frame:
@@ -175,8 +185,11 @@ def _scope(kind: Kind, frame: pd.DataFrame, item: FileInput, raw: RawTable, mapp
             continue
         if col not in mapped and not defaults[col]:
             label = col.replace("_", " ")
-            raise _fail(raw.file, Reason.MISSING_SCOPE,
-                        f"no {label} column and none given for this file; set its {label} in the manifest or form")
+            raise _fail(
+                raw.file,
+                Reason.MISSING_SCOPE,
+                f"no {label} column and none given for this file; set its {label} in the manifest or form",
+            )
         header = raw.headers[mapped[col]] if col in mapped else col
         rej.add(frame[col].isna().to_numpy(), header, "", Reason.MISSING_SCOPE.value)
     return frame

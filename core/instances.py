@@ -30,12 +30,14 @@ def link_usage(usage: pd.DataFrame, instances: pd.DataFrame) -> pd.Series:
         return linked
     scope = ["smart_account", "virtual_account"]
     inst_members = explode_serials(instances, "instance_id").merge(instances[["instance_id", *scope]], on="instance_id")
-    by_serial = explode_serials(todo, "uid").merge(todo[["uid", *scope]], on="uid").merge(
-        inst_members, on=["member", *scope])
+    by_serial = (
+        explode_serials(todo, "uid").merge(todo[["uid", *scope]], on="uid").merge(inst_members, on=["member", *scope])
+    )
     first = by_serial.sort_values(["uid", "instance_id"]).drop_duplicates("uid").set_index("uid")["instance_id"]
     rest = todo[~todo["uid"].isin(first.index)].dropna(subset=["host"])
-    by_host = rest[["uid", "host", *scope]].merge(instances[["instance_id", "host", *scope]].dropna(subset=["host"]),
-                                                   on=["host", *scope])
+    by_host = rest[["uid", "host", *scope]].merge(
+        instances[["instance_id", "host", *scope]].dropna(subset=["host"]), on=["host", *scope]
+    )
     first_host = by_host.sort_values(["uid", "instance_id"]).drop_duplicates("uid").set_index("uid")["instance_id"]
     found = pd.concat([first, first_host])
     values = linked.to_numpy(dtype=object)
@@ -66,8 +68,11 @@ def _duplicates(inst: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["instance_id", "member", "keeper"])
     cols = ["instance_id", "last_contact", "smart_account", "virtual_account", "instance_name"]
     m = members.merge(inst[cols], on="instance_id")
-    m = m.sort_values(["member", "last_contact", "smart_account", "virtual_account", "instance_name", "instance_id"],
-                      ascending=[True, False, True, True, True, True], na_position="last")
+    m = m.sort_values(
+        ["member", "last_contact", "smart_account", "virtual_account", "instance_name", "instance_id"],
+        ascending=[True, False, True, True, True, True],
+        na_position="last",
+    )
     m["keeper"] = m.groupby("member")["instance_id"].transform("first")
     dup = m[m["instance_id"] != m["keeper"]].drop_duplicates("instance_id")
     return dup[["instance_id", "member", "keeper"]]
@@ -79,8 +84,9 @@ def _days_text(inst: pd.DataFrame) -> pd.Series:
     return text.where(inst["last_contact"].notna(), "no last contact recorded")
 
 
-def assess_instances(instances: pd.DataFrame, usage: pd.DataFrame, licenses: pd.DataFrame,
-                     inventory: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+def assess_instances(
+    instances: pd.DataFrame, usage: pd.DataFrame, licenses: pd.DataFrame, inventory: pd.DataFrame, settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """Return (instance table, instance findings, usage instance_id link)."""
     inst = instances.reset_index(drop=True).copy()
     link = link_usage(usage, inst)
@@ -88,7 +94,7 @@ def assess_instances(instances: pd.DataFrame, usage: pd.DataFrame, licenses: pd.
     inst = inst.merge(match_instances(inst, inventory), on="instance_id", how="left")
 
     perpetual = _perpetual_only(linked_usage, licenses)
-    inst["perpetual_only"] = inst["instance_id"].map(perpetual).fillna(False).astype(bool)
+    inst["perpetual_only"] = inst["instance_id"].map(perpetual).astype("boolean").fillna(False).astype(bool)
     units = linked_usage.groupby("instance_id")["quantity"].sum()
     inst["units"] = inst["instance_id"].map(units).fillna(0).astype("int64")
     as_of = pd.Timestamp(settings.as_of)
@@ -100,9 +106,19 @@ def assess_instances(instances: pd.DataFrame, usage: pd.DataFrame, licenses: pd.
     dups = _duplicates(inst)
     keeper = inst.set_index("instance_id")[["instance_name", "smart_account", "virtual_account", "last_contact"]]
     dups = dups.join(keeper, on="keeper")
-    inst = inst.merge(dups.rename(columns={"instance_name": "keeper_name", "smart_account": "keeper_sa",
-                                           "virtual_account": "keeper_va", "last_contact": "keeper_contact",
-                                           "member": "dup_serial"}), on="instance_id", how="left")
+    inst = inst.merge(
+        dups.rename(
+            columns={
+                "instance_name": "keeper_name",
+                "smart_account": "keeper_sa",
+                "virtual_account": "keeper_va",
+                "last_contact": "keeper_contact",
+                "member": "dup_serial",
+            }
+        ),
+        on="instance_id",
+        how="left",
+    )
 
     life, matched, stale = inst["lifecycle"], inst["match"] != "none", inst["stale"]
     contact = _days_text(inst)
@@ -111,21 +127,49 @@ def assess_instances(instances: pd.DataFrame, usage: pd.DataFrame, licenses: pd.
     says = inst["inv_source"].astype(str) + " says '" + inst["inv_status"].fillna("(no status)").astype(str) + "'"
     rules = [
         ("DECOMMISSIONED", life.eq("retired"), says + "; " + contact),
-        ("DUPLICATE_REGISTRATION", inst["keeper"].notna(),
-         "serial " + inst["dup_serial"].astype(str) + " is also registered as '" + inst["keeper_name"].astype(str)
-         + "' in " + inst["keeper_sa"].astype(str) + " / " + inst["keeper_va"].astype(str) + " (last contact "
-         + inst["keeper_contact"].dt.strftime("%Y-%m-%d").fillna("none") + "), which is kept; this copy: " + contact),
-        ("STALE_NOT_IN_INVENTORY", stale & (~matched | life.eq("not_in_service")),
-         over + np.where(matched, "; " + says + " (not in service)", "; in no inventory file")),
-        ("STALE_IN_SERVICE", stale & life.isin(["in_service", "unknown"]),
-         over + "; " + says + ": the device runs but licensing does not report"),
+        (
+            "DUPLICATE_REGISTRATION",
+            inst["keeper"].notna(),
+            "serial "
+            + inst["dup_serial"].astype(str)
+            + " is also registered as '"
+            + inst["keeper_name"].astype(str)
+            + "' in "
+            + inst["keeper_sa"].astype(str)
+            + " / "
+            + inst["keeper_va"].astype(str)
+            + " (last contact "
+            + inst["keeper_contact"].dt.strftime("%Y-%m-%d").fillna("none")
+            + "), which is kept; this copy: "
+            + contact,
+        ),
+        (
+            "STALE_NOT_IN_INVENTORY",
+            stale & (~matched | life.eq("not_in_service")),
+            over + np.where(matched, "; " + says + " (not in service)", "; in no inventory file"),
+        ),
+        (
+            "STALE_IN_SERVICE",
+            stale & life.isin(["in_service", "unknown"]),
+            over + "; " + says + ": the device runs but licensing does not report",
+        ),
         ("NOT_IN_INVENTORY", ~stale & ~matched, contact + "; matched no inventory record by serial or hostname"),
         ("NOT_IN_SERVICE", ~stale & matched & life.eq("not_in_service"), contact + "; " + says),
-        ("INVENTORY_CONFLICT", life.eq("conflict"),
-         says + " but " + inst["inv_in_service_source"].astype(str) + " says '"
-         + inst["inv_in_service_status"].astype(str) + "'"),
-        ("NO_OWNER", matched & life.eq("in_service") & inst["owner"].isna() & inst["owner_judged"],
-         "in service per " + inst["inv_source"].astype(str) + "; no owner in any of its inventory records"),
+        (
+            "INVENTORY_CONFLICT",
+            life.eq("conflict"),
+            says
+            + " but "
+            + inst["inv_in_service_source"].astype(str)
+            + " says '"
+            + inst["inv_in_service_status"].astype(str)
+            + "'",
+        ),
+        (
+            "NO_OWNER",
+            matched & life.eq("in_service") & inst["owner"].isna() & inst["owner_judged"],
+            "in service per " + inst["inv_source"].astype(str) + "; no owner in any of its inventory records",
+        ),
     ]
     removal = pd.Series(pd.NA, index=inst.index, dtype="object")
     for code in reversed(REMOVAL_ORDER):

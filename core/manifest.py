@@ -78,8 +78,14 @@ def coerce_setting(key: str, value: Any, where: str, problems: list[Problem]) ->
     if key == "lifecycle_extra":
         if not isinstance(value, dict) or not set(value) <= set(LIFECYCLE):
             problems.append(
-                Problem(where, 0, key, str(value), Reason.UNKNOWN_KIND,
-                        f"'lifecycle_extra' keys must be among {', '.join(LIFECYCLE)}")
+                Problem(
+                    where,
+                    0,
+                    key,
+                    str(value),
+                    Reason.UNKNOWN_KIND,
+                    f"'lifecycle_extra' keys must be among {', '.join(LIFECYCLE)}",
+                )
             )
             return None
         return {k: tuple(str(w) for w in v) for k, v in value.items()}
@@ -105,9 +111,7 @@ def load_manifest(path: Path, today: dt.date) -> Manifest:
             continue
         for key, value in table.items():
             if key not in allowed:
-                problems.append(
-                    Problem(where, 0, key, "", Reason.UNKNOWN_KIND, f"unknown {section} key '{key}'")
-                )
+                problems.append(Problem(where, 0, key, "", Reason.UNKNOWN_KIND, f"unknown {section} key '{key}'"))
                 continue
             coerced = coerce_setting(key, value, where, problems)
             if coerced is not None:
@@ -119,7 +123,9 @@ def load_manifest(path: Path, today: dt.date) -> Manifest:
         label = f"[[file]] #{i}"
         unknown = set(entry) - _FILE_KEYS
         if unknown:
-            problems.append(Problem(where, 0, label, "", Reason.UNKNOWN_KIND, f"{label}: unknown keys {sorted(unknown)}"))
+            problems.append(
+                Problem(where, 0, label, "", Reason.UNKNOWN_KIND, f"{label}: unknown keys {sorted(unknown)}")
+            )
         if "path" not in entry:
             problems.append(Problem(where, 0, label, "", Reason.MISSING_REQUIRED, f"{label} has no path"))
             continue
@@ -129,8 +135,14 @@ def load_manifest(path: Path, today: dt.date) -> Manifest:
         kind = entry.get("kind")
         if kind is not None and kind not in KINDS:
             problems.append(
-                Problem(where, 0, "kind", str(kind), Reason.UNKNOWN_KIND,
-                        f"unknown kind for {entry['path']}; expected one of {', '.join(KINDS)}")
+                Problem(
+                    where,
+                    0,
+                    "kind",
+                    str(kind),
+                    Reason.UNKNOWN_KIND,
+                    f"unknown kind for {entry['path']}; expected one of {', '.join(KINDS)}",
+                )
             )
         files.append(
             FileEntry(

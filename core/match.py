@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-MATCH_COLUMNS = ["instance_id", "match", "lifecycle", "owner", "owner_judged", "inv_source", "inv_status",
-                 "inv_in_service_source", "inv_in_service_status", "inv_records"]
+MATCH_COLUMNS = [
+    "instance_id",
+    "match",
+    "lifecycle",
+    "owner",
+    "owner_judged",
+    "inv_source",
+    "inv_status",
+    "inv_in_service_source",
+    "inv_in_service_status",
+    "inv_records",
+]
 
 _PRIORITY = {"retired": 0, "in_service": 1, "not_in_service": 2, "unknown": 3}
 
@@ -26,8 +36,11 @@ def explode_serials(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 def match_pairs(left: pd.DataFrame, key: str, inventory: pd.DataFrame) -> pd.DataFrame:
     """(key, rec, how) pairs: `left` rows (with serial and host columns) to inventory record numbers."""
     inv = inventory.assign(rec=range(len(inventory)))
-    by_serial = explode_serials(left, key).merge(
-        explode_serials(inv, "rec"), on="member", how="inner")[[key, "rec"]].drop_duplicates()
+    by_serial = (
+        explode_serials(left, key)
+        .merge(explode_serials(inv, "rec"), on="member", how="inner")[[key, "rec"]]
+        .drop_duplicates()
+    )
     by_serial["how"] = "serial"
     lh = left[[key, "host", "serial"]].dropna(subset=["host"])
     ih = inv[["rec", "host", "serial"]].dropna(subset=["host"])
@@ -42,8 +55,17 @@ def match_instances(instances: pd.DataFrame, inventory: pd.DataFrame) -> pd.Data
     """Per instance: match type, combined device lifecycle, first owner and the records that say so."""
     base = pd.DataFrame({"instance_id": instances["instance_id"].to_numpy()})
     if inventory.empty or instances.empty:
-        out = base.assign(match="none", lifecycle=None, owner=None, owner_judged=False, inv_source=None,
-                          inv_status=None, inv_in_service_source=None, inv_in_service_status=None, inv_records=0)
+        out = base.assign(
+            match="none",
+            lifecycle=None,
+            owner=None,
+            owner_judged=False,
+            inv_source=None,
+            inv_status=None,
+            inv_in_service_source=None,
+            inv_in_service_status=None,
+            inv_records=0,
+        )
         return out[MATCH_COLUMNS]
     pairs = match_pairs(instances, "instance_id", inventory)
     rec = inventory.reset_index(drop=True)
@@ -51,12 +73,18 @@ def match_instances(instances: pd.DataFrame, inventory: pd.DataFrame) -> pd.Data
     by_serial = pairs["how"].eq("serial").groupby(pairs["instance_id"]).any()
     how = by_serial.map({True: "serial", False: "hostname"})
 
-    flags = pd.DataFrame({
-        "instance_id": p["instance_id"],
-        "retired": p["lifecycle"] == "retired",
-        "in_service": p["lifecycle"] == "in_service",
-        "not_in_service": p["lifecycle"] == "not_in_service",
-    }).groupby("instance_id").any()
+    flags = (
+        pd.DataFrame(
+            {
+                "instance_id": p["instance_id"],
+                "retired": p["lifecycle"] == "retired",
+                "in_service": p["lifecycle"] == "in_service",
+                "not_in_service": p["lifecycle"] == "not_in_service",
+            }
+        )
+        .groupby("instance_id")
+        .any()
+    )
     life = pd.Series("unknown", index=flags.index, dtype="object")
     life[flags["not_in_service"]] = "not_in_service"
     life[flags["in_service"]] = "in_service"

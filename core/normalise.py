@@ -117,7 +117,7 @@ def normalise_serial(s: pd.Series) -> pd.Series:
 
 def _join_members(cells: pd.Series) -> pd.Series:
     lists = pc.split_pattern_regex(_arrow(cells), _SERIAL_SEP)
-    parts = pd.Series(pd.array(pc.list_flatten(lists), dtype="str"), index=pc.list_parent_indices(lists))
+    parts = pd.Series(pd.array(pc.list_flatten(lists), dtype="str"), index=np.asarray(pc.list_parent_indices(lists)))
     parts = sub(parts, r"^SN\s*:\s*", "")
     members = pd.DataFrame({"cell": parts.index, "member": parts.to_numpy()})
     members = members[members["member"] != ""].drop_duplicates()
@@ -132,9 +132,9 @@ def parse_udi(s: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"pid": pid, "serial": serial}, index=s.index)
 
 
-def is_udi(s: pd.Series) -> np.ndarray:
+def is_udi(s: pd.Series) -> pd.Series:
     """True where the cell carries a UDI tag (PID: or SN:, optionally UDI_-prefixed)."""
-    return matches(s, _UDI_TAG)
+    return pd.Series(matches(s, _UDI_TAG), index=s.index, name=s.name)
 
 
 def normalise_host(s: pd.Series) -> pd.Series:
@@ -142,7 +142,7 @@ def normalise_host(s: pd.Series) -> pd.Series:
     t = clean_text(s).str.lower()
     ip = matches(t, r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]*:[0-9a-f:.]*)$")
     host = t.where(ip, sub(t, r"\..*$", "").str.strip())
-    return host.mask(is_udi(t) | (host == ""))
+    return host.mask(matches(t, _UDI_TAG) | (host == ""))
 
 
 def _parse_numeric(s: pd.Series, currency: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -298,5 +298,5 @@ def split_license_list(s: pd.Series, index_name: str = "row") -> tuple[pd.DataFr
             "quantity": merged["quantity"].astype("Int64").array,
         }
     )
-    bad = np.where(codes >= 0, cell_bad[np.maximum(codes, 0)], False)
+    bad = np.append(cell_bad, False)[codes]  # code -1 (a missing cell) picks the appended False
     return frame, pd.Series(bad, index=s.index, name=s.name)

@@ -47,13 +47,27 @@ def summary(result: ReconcileResult, fingerprint: str) -> dict[str, Any]:
     known = b["purchased"].notna()
     return {
         "engagement": {"client": s.client, "as_of": s.as_of.isoformat(), "currency": s.currency},
-        "settings": {"stale_days": s.stale_days, "perpetual_stale_days": s.perpetual_stale_days,
-                     "date_order": s.date_order, "leverage_low_pct": s.leverage_low_pct,
-                     "leverage_high_pct": s.leverage_high_pct, "hygiene_lead_months": s.hygiene_lead_months,
-                     "lock_lead_months": s.lock_lead_months},
+        "settings": {
+            "stale_days": s.stale_days,
+            "perpetual_stale_days": s.perpetual_stale_days,
+            "date_order": s.date_order,
+            "leverage_low_pct": s.leverage_low_pct,
+            "leverage_high_pct": s.leverage_high_pct,
+            "hygiene_lead_months": s.hygiene_lead_months,
+            "lock_lead_months": s.lock_lead_months,
+        },
         "inputs": [
-            {"file": r.file, "kind": r.kind, "confidence": r.confidence, "rows_read": r.rows_read, "used": r.used,
-             "rejected": r.rejected, "skipped": r.skipped, "warnings": list(r.warnings), "sha256": r.sha256}
+            {
+                "file": r.file,
+                "kind": r.kind,
+                "confidence": r.confidence,
+                "rows_read": r.rows_read,
+                "used": r.used,
+                "rejected": r.rejected,
+                "skipped": r.skipped,
+                "warnings": list(r.warnings),
+                "sha256": r.sha256,
+            }
             for r in result.reports
         ],
         "findings": result.finding_counts(),
@@ -96,7 +110,9 @@ def run_reconcile(args: argparse.Namespace, today: dt.date) -> int:
     write_outputs(Path(args.out), files)
     counts = {k: v for k, v in result.finding_counts().items() if v}
     total = result.consumption
-    print(f"{len(result.instances)} instances, {total.units_removed} of {total.in_use} licences removable; "
-          + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(
+        f"{len(result.instances)} instances, {total.units_removed} of {total.in_use} licences removable; "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
     print(f"wrote {', '.join(files)} to {args.out}")
     return 0

@@ -12,24 +12,38 @@ from core.findings_model import make_findings
 
 def is_sa_admin(role: pd.Series) -> pd.Series:
     """A Smart Account administrator: the role mentions "Smart Account Admin" (Administrator included)."""
-    return role.fillna("").astype(str).str.lower().str.replace(r"[\s_-]+", " ", regex=True).str.contains(
-        "smart account admin", regex=False)
+    return (
+        role.fillna("")
+        .astype(str)
+        .str.lower()
+        .str.replace(r"[\s_-]+", " ", regex=True)
+        .str.contains("smart account admin", regex=False)
+    )
 
 
 def departed_users(users: pd.DataFrame, roster: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """users with `departed` (True / False / NA = not assessable) and `why` in words."""
     u = users.reset_index(drop=True).copy()
     departed = u["departed"].astype("boolean")
-    why = pd.Series(np.where(departed.fillna(False), "the users export says '" + u["status"].astype(str) + "'", ""),
-                    index=u.index, dtype=object)
+    why = pd.Series(
+        np.where(departed.fillna(False), "the users export says '" + u["status"].astype(str) + "'", ""),
+        index=u.index,
+        dtype=object,
+    )
     todo = departed.isna().to_numpy()
     if todo.any() and not roster.empty:
         r = roster.reset_index(drop=True).copy()
         leave = r["leave_date"]
         r_departed = r["departed"].astype("boolean").fillna(leave.notna() & (leave <= pd.Timestamp(as_of)))
         r["left"] = r_departed.to_numpy()
-        r["why"] = np.where(r["left"], "the HR roster says '" + r["status"].fillna("").astype(str) + "'"
-                            + np.where(leave.notna(), " (left " + leave.dt.strftime("%Y-%m-%d") + ")", ""), "")
+        r["why"] = np.where(
+            r["left"],
+            "the HR roster says '"
+            + r["status"].fillna("").astype(str)
+            + "'"
+            + np.where(leave.notna(), " (left " + leave.dt.strftime("%Y-%m-%d") + ")", ""),
+            "",
+        )
         found = pd.Series(pd.NA, index=u.index, dtype="boolean")
         found_why = pd.Series(None, index=u.index, dtype=object)
         keyed = np.zeros(len(u), dtype=bool)
@@ -51,8 +65,9 @@ def departed_users(users: pd.DataFrame, roster: pd.DataFrame, as_of: dt.date) ->
     return u
 
 
-def assess_ownership(users: pd.DataFrame, roster: pd.DataFrame, smart_accounts: list[str],
-                     as_of: dt.date) -> tuple[pd.DataFrame, dict[str, dict[str, object]]]:
+def assess_ownership(
+    users: pd.DataFrame, roster: pd.DataFrame, smart_accounts: list[str], as_of: dt.date
+) -> tuple[pd.DataFrame, dict[str, dict[str, object]]]:
     """Ownership findings and, per Smart Account, admins / active admins / departed admins or not assessable."""
     summary: dict[str, dict[str, object]] = {}
     if users.empty:
@@ -64,12 +79,25 @@ def assess_ownership(users: pd.DataFrame, roster: pd.DataFrame, smart_accounts: 
     parts = []
     gone = admins[admins["departed"].fillna(False).astype(bool)]
     name = gone["user"].fillna(gone["email"]).astype(str)
-    parts.append(make_findings(
-        "ADMIN_DEPARTED", gone, smart_account=gone["smart_account"], instance_name=name,
-        evidence="'" + name + "' holds '" + gone["role"].astype(str) + "' in " + gone["smart_account"].astype(str)
-        + ", but " + gone["why"].astype(str),
-        source_file=gone["source_file"], source_row=gone["source_row"], subject="user#" + name,
-    ))
+    parts.append(
+        make_findings(
+            "ADMIN_DEPARTED",
+            gone,
+            smart_account=gone["smart_account"],
+            instance_name=name,
+            evidence="'"
+            + name
+            + "' holds '"
+            + gone["role"].astype(str)
+            + "' in "
+            + gone["smart_account"].astype(str)
+            + ", but "
+            + gone["why"].astype(str),
+            source_file=gone["source_file"],
+            source_row=gone["source_row"],
+            subject="user#" + name,
+        )
+    )
     for sa in sorted(set(smart_accounts) | set(u["smart_account"].dropna())):
         a = admins[admins["smart_account"] == sa]
         if (u["smart_account"] == sa).sum() == 0:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from core import detect, workbook
-from core.model import InputError, Reason, Skip
+from core.model import Reason, Skip
 from core.workbook import NOT_VALID, refuse
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -225,8 +225,9 @@ def _parse_body(file: str, body: bytes, delimiter: str, width: int, first_row: i
 
 def _frame_from_rows(rows: list[list[str]], width: int, first_row: int) -> tuple[pd.DataFrame, list[str]]:
     """Ragged text rows -> a str frame of at least `width` columns, short rows padded with ""."""
-    frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(index=range(0))
-    frame = frame.reindex(columns=range(max(width, frame.shape[1]))).fillna("").astype(str)
+    n = max(width, max(map(len, rows), default=0))
+    padded = [row if len(row) == n else [*row, *[""] * (n - len(row))] for row in rows]
+    frame = pd.DataFrame(padded, columns=range(n), dtype=str) if rows else pd.DataFrame(columns=range(n), dtype=str)
     return _cut_extra(frame, width, first_row)
 
 
@@ -275,7 +276,8 @@ def _finish(
     source_row = np.arange(first_row, first_row + len(body), dtype=np.int64)
     data = body.loc[keep].reset_index(drop=True)
     data.columns = range(width)
-    formula_cells = [(r, headers[c] if c < width else "") for r, c in formulas]
+    kept_rows = set(source_row[keep].tolist()) if formulas else set()
+    formula_cells = [(r, headers[c] if c < width else "") for r, c in formulas if r in kept_rows]
     if formula_cells:
         where = "; ".join(f"row {r}, column '{h}'" for r, h in formula_cells[:5])
         more = " …" if len(formula_cells) > 5 else ""
@@ -321,6 +323,3 @@ def _first_cells(body: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
 
 def _any_text(col: pd.Series) -> bool:
     return bool(col.str.strip().ne("").any())
-
-
-__all__ = ["RawTable", "read_table", "InputError"]

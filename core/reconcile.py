@@ -58,33 +58,84 @@ def _pool_findings(pools: Pools, ea: pd.DataFrame) -> list[pd.DataFrame]:
         hit = b[b[flag]]
         if code == "APPARENT_SHORTAGE":
             qty = -hit["balance"]
-            ev = ("short by " + qty.astype(str) + " before clean-up; " + hit["removable"].astype(str)
-                  + " removable, " + hit["released"].astype(str) + " released, " + hit["transfer_in"].astype(str)
-                  + " transferred in: final balance " + hit["final_balance"].astype(str))
+            ev = (
+                "short by "
+                + qty.astype(str)
+                + " before clean-up; "
+                + hit["removable"].astype(str)
+                + " removable, "
+                + hit["released"].astype(str)
+                + " released, "
+                + hit["transfer_in"].astype(str)
+                + " transferred in: final balance "
+                + hit["final_balance"].astype(str)
+            )
         else:
             qty = -hit["final_balance"]
-            ev = ("purchased " + hit["purchased"].astype(str) + ", clean in use " + hit["clean_in_use"].astype(str)
-                  + ", transferred in " + hit["transfer_in"].astype(str) + ": still short by " + qty.astype(str))
-        parts.append(make_findings(
-            code, hit, smart_account=hit["smart_account"], virtual_account=hit["virtual_account"],
-            license=hit["license"], quantity=qty, evidence=ev,
-            subject="pool#" + hit["smart_account"].astype(str) + "/" + hit["virtual_account"].astype(str) + "/"
-            + hit["license"].astype(str)))
+            ev = (
+                "purchased "
+                + hit["purchased"].astype(str)
+                + ", clean in use "
+                + hit["clean_in_use"].astype(str)
+                + ", transferred in "
+                + hit["transfer_in"].astype(str)
+                + ": still short by "
+                + qty.astype(str)
+            )
+        parts.append(
+            make_findings(
+                code,
+                hit,
+                smart_account=hit["smart_account"],
+                virtual_account=hit["virtual_account"],
+                license=hit["license"],
+                quantity=qty,
+                evidence=ev,
+                subject="pool#"
+                + hit["smart_account"].astype(str)
+                + "/"
+                + hit["virtual_account"].astype(str)
+                + "/"
+                + hit["license"].astype(str),
+            )
+        )
     s = pools.split
-    parts.append(make_findings(
-        "SPLIT_POOLS", s, license=s["license"], quantity=s["nettable"],
-        smart_account=s["short_accounts"],
-        evidence=s["short_accounts"].astype(str) + " is short of " + s["shortage"].astype(str) + " while "
-        + s["surplus_accounts"].astype(str) + " has " + s["surplus"].astype(str) + " spare: "
-        + s["nettable"].astype(str) + " would net by consolidating",
-        subject="license#" + s["license"].astype(str)))
+    parts.append(
+        make_findings(
+            "SPLIT_POOLS",
+            s,
+            license=s["license"],
+            quantity=s["nettable"],
+            smart_account=s["short_accounts"],
+            evidence=s["short_accounts"].astype(str)
+            + " is short of "
+            + s["shortage"].astype(str)
+            + " while "
+            + s["surplus_accounts"].astype(str)
+            + " has "
+            + s["surplus"].astype(str)
+            + " spare: "
+            + s["nettable"].astype(str)
+            + " would net by consolidating",
+            subject="license#" + s["license"].astype(str),
+        )
+    )
     gap = ea[ea["unallocated"].fillna(0) > 0]
-    parts.append(make_findings(
-        "EA_UNALLOCATED", gap, license=gap["license"], quantity=gap["unallocated"],
-        smart_account=gap["smart_account"],
-        evidence="EA entitles " + gap["entitled"].astype(str) + ", only " + gap["deposited"].astype(str)
-        + " deposited in the Smart Account(s)",
-        subject="ea#" + gap["license"].astype(str)))
+    parts.append(
+        make_findings(
+            "EA_UNALLOCATED",
+            gap,
+            license=gap["license"],
+            quantity=gap["unallocated"],
+            smart_account=gap["smart_account"],
+            evidence="EA entitles "
+            + gap["entitled"].astype(str)
+            + ", only "
+            + gap["deposited"].astype(str)
+            + " deposited in the Smart Account(s)",
+            subject="ea#" + gap["license"].astype(str),
+        )
+    )
     return parts
 
 
@@ -95,8 +146,11 @@ def _values(result_usage: pd.DataFrame, reservations: pd.DataFrame, prices: pd.D
     price = prices.dropna(subset=["unit_price"]).assign(k=license_key(prices["license"])).drop_duplicates("k")
     table = price.set_index("k")["unit_price"]
     u = result_usage.dropna(subset=["instance_id"])
-    inst = (u["quantity"].astype("float64") * license_key(u["license"]).map(table)).groupby(u["instance_id"]).sum(
-        min_count=1)
+    inst = (
+        (u["quantity"].astype("float64") * license_key(u["license"]).map(table))
+        .groupby(u["instance_id"])
+        .sum(min_count=1)
+    )
     res = reservations["quantity"].astype("float64") * license_key(reservations["license"]).map(table)
     res.index = "reservation#" + reservations["rid"].astype(str)
     return pd.concat([inst, res]).dropna()
@@ -112,24 +166,40 @@ def reconcile(estate: Estate, settings: Settings) -> ReconcileResult:
     removable_ids = set(inst.loc[inst["removable"], "instance_id"])
     removable = usage[usage["instance_id"].isin(removable_ids)][QTY]
     released = res[res["release"]][QTY] if not res.empty else res.reindex(columns=QTY)
-    pools = build_pools(f["licenses"] if estate.has("licenses") else None, f["usage"], f["reservations"],
-                        removable, released)
+    pools = build_pools(
+        f["licenses"] if estate.has("licenses") else None, f["usage"], f["reservations"], removable, released
+    )
     ea = ea_position(f["ea"], pools.baseline)
 
     sas = sorted(set(pd.concat([f[k]["smart_account"] for k in ("instances", "licenses", "users")]).dropna()))
     own_findings, ownership = assess_ownership(f["users"], f["roster"], sas, settings.as_of)
     parts = [inst_findings, res_findings, *_pool_findings(pools, ea), own_findings]
-    findings = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
-        not p.empty for p in parts) else empty_findings()
+    findings = (
+        pd.concat([p for p in parts if not p.empty], ignore_index=True)
+        if any(not p.empty for p in parts)
+        else empty_findings()
+    )
     order = {c: i for i, c in enumerate(CODES)}
-    findings = findings.assign(_c=findings["finding"].map(order), _k=findings["confidence"].map(
-        {c: i for i, c in enumerate(CONFIDENCE_ORDER)})).sort_values(
-        ["_k", "_c", "smart_account", "virtual_account", "instance_name", "license", "subject"],
-        kind="stable", na_position="first").drop(columns=["_c", "_k"]).reset_index(drop=True)
+    findings = (
+        findings.assign(
+            _c=findings["finding"].map(order),
+            _k=findings["confidence"].map({c: i for i, c in enumerate(CONFIDENCE_ORDER)}),
+        )
+        .sort_values(
+            ["_k", "_c", "smart_account", "virtual_account", "instance_name", "license", "subject"],
+            kind="stable",
+            na_position="first",
+        )
+        .drop(columns=["_c", "_k"])
+        .reset_index(drop=True)
+    )
 
     values = _values(usage, res, f["prices"])
-    return_code = (pd.Series(res["return_code"].to_numpy(), index="reservation#" + res["rid"].astype(str))
-                   if not res.empty else pd.Series(dtype=bool))
+    return_code = (
+        pd.Series(res["return_code"].to_numpy(), index="reservation#" + res["rid"].astype(str))
+        if not res.empty
+        else pd.Series(dtype=bool)
+    )
     plan = build_plan(findings, pools.transfers, return_code, values)
     return ReconcileResult(
         settings=settings,

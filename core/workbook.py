@@ -9,7 +9,9 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import IO, Any
 
 from defusedxml.ElementTree import iterparse
@@ -143,9 +145,9 @@ def _load(file: str, content: bytes) -> Any:
         raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (the workbook cannot be opened: {exc})") from exc
 
 
-def _text_rows(ws: Any) -> list[list[str]]:
+def _text_rows(ws: Any) -> Iterator[list[str]]:
     ws.reset_dimensions()  # declared dimensions are often wrong; read what is there
-    return [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    return ([cell_text(v) for v in row] for row in ws.iter_rows(values_only=True))
 
 
 def read_sheet(file: str, content: bytes, sheet: str | None) -> Sheet:
@@ -165,22 +167,28 @@ def read_sheet(file: str, content: bytes, sheet: str | None) -> Sheet:
         tried: list[str] = []
         for ws in candidates:
             try:
-                rows = _text_rows(ws)
+                it = _text_rows(ws)
+                rows = list(islice(it, HEAD_ROWS))
+                header = detect.find_header(rows)
+                if header is None:
+                    tried.append(ws.title)
+                    continue
+                rows.extend(it)
             except Exception as exc:  # a truncated or corrupt part surfaces only while parsing
                 raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (sheet '{ws.title}': {exc})") from exc
-            header = detect.find_header(rows[:HEAD_ROWS])
-            if header is None:
-                tried.append(ws.title)
-                continue
             if tried:
                 warnings.append(f"no recognisable header on sheet(s) {', '.join(tried)}; read '{ws.title}'")
             path = getattr(ws, "_worksheet_path", None)
-            formulas = _uncached_formulas(zf, path) if path else []
+            try:
+                formulas = _uncached_formulas(zf, path) if path else []
+            except Exception as exc:  # malformed XML, or XML that defusedxml refuses
+                raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (sheet '{ws.title}': {exc})") from exc
             last = max((r for r, _ in formulas), default=0)  # a formula row without a value is not empty
             while len(rows) > max(last, header + 1) and not any(c.strip() for c in rows[-1]):
                 rows.pop()
             return Sheet(ws.title, rows, header, formulas, warnings)
     finally:
         wb.close()
+        zf.close()
     names = ", ".join(f"'{n}'" for n in tried) or "none visible"
     raise refuse(file, Reason.NO_HEADER, f"no recognisable header row on any sheet ({names}); {detect.expected()}")

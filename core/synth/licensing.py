@@ -71,10 +71,12 @@ def pools(usage: pd.DataFrame, res: pd.DataFrame, rng: np.random.Generator, inst
     u.columns = ["usage", "removable"]
     r = res.assign(rel=res["qty"] * res["released"]).groupby(["va", "lic"])[["qty", "rel"]].sum()
     r.columns = ["reserved", "released"]
-    idle = pd.DataFrame({"usage": [0], "removable": [0]}, index=pd.MultiIndex.from_tuples([(c.DATACENTER, c.C9300_DNA)]))
+    idle = pd.DataFrame(
+        {"usage": [0], "removable": [0]},
+        index=pd.MultiIndex.from_tuples([(c.DATACENTER, c.C9300_DNA)], names=["va", "lic"]),
+    )
     u = pd.concat([u, idle])
     p = u.join(r, how="outer").fillna(0).astype(np.int64).sort_index()
-    p.index.names = ["va", "lic"]
     p = p.reset_index()
     keys = list(zip(p["va"], p["lic"], strict=True))
     p["scenario"] = [SCENARIOS.get(key, "") for key in keys]
@@ -103,8 +105,9 @@ def pools(usage: pd.DataFrame, res: pd.DataFrame, rng: np.random.Generator, inst
     p.at[i, "purchased"] = max(0, p.at[i, "clean_in_use"] - f)
     p.at[j, "purchased"] = max(p.at[j, "purchased"], p.at[j, "clean_in_use"] + f)
     p.at[row(c.DATACENTER, c.C9300_DNA), "purchased"] = max(8, _round(0.01 * instances))
-    return p[["va", "lic", "usage", "reserved", "in_use", "removable", "released", "clean_in_use", "purchased",
-              "scenario"]]
+    return p[
+        ["va", "lic", "usage", "reserved", "in_use", "removable", "released", "clean_in_use", "purchased", "scenario"]
+    ]
 
 
 def expected_baseline(p: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, object]]]:
@@ -131,8 +134,15 @@ def expected_baseline(p: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, obj
                 spare[j] -= move
                 b.at[i, "transfer_in"] += move
                 b.at[j, "transfer_out"] += move
-                transfers.append({"smart_account": sa, "license": lic, "from": b.at[j, "virtual_account"],
-                                  "to": b.at[i, "virtual_account"], "quantity": move})
+                transfers.append(
+                    {
+                        "smart_account": sa,
+                        "license": lic,
+                        "from": b.at[j, "virtual_account"],
+                        "to": b.at[i, "virtual_account"],
+                        "quantity": move,
+                    }
+                )
     b["final_balance"] = b["clean_balance"] + b["transfer_in"] - b["transfer_out"]
     return b, transfers
 
