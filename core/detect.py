@@ -134,8 +134,16 @@ def detect_kind(headers: list[str]) -> Detection:
     return Detection(best if strong else None, top, candidates)
 
 
-def find_header(rows: list[list[str]]) -> int | None:
-    """Index of the header among these rows: the best-scoring row (earliest on ties), if it reaches HEADER_MIN."""
+def find_header(rows: list[list[str]], hint: tuple[str, ...] = ()) -> int | None:
+    """Index of the header among these rows: the best-scoring row (earliest on ties), if it reaches HEADER_MIN.
+
+    `hint` names header cells the caller knows (a manual column mapping): the first row holding all of them wins.
+    """
+    if hint:
+        wanted = {schema.normalise_header(h) for h in hint}
+        for i, row in enumerate(rows):
+            if wanted <= {schema.normalise_header(cell) for cell in row}:
+                return i
     best, best_score = None, HEADER_MIN
     for i, row in enumerate(rows):
         if not any(cell.strip() for cell in row):

@@ -11,8 +11,8 @@ COLUMNS_END = "<!-- columns:end -->"
 
 def _field_cell(kind: Kind, names: list[str]) -> str:
     return "<br>".join(
-        f"`{n}` ({', '.join(kind.field(n).aliases)})" + (f" — {kind.field(n).type.value}" if kind.field(n).type.value
-                                                          != "text" else "")
+        f"`{n}` ({', '.join(kind.field(n).aliases)})"
+        + (f" — {kind.field(n).type.value}" if kind.field(n).type.value != "text" else "")
         for n in names
     )
 
@@ -21,9 +21,7 @@ def columns_markdown() -> str:
     """The accepted columns of every input kind: required groups, then optional fields, with aliases."""
     lines = ["| kind | what it is | required | optional |", "|---|---|---|---|"]
     for kind in KINDS.values():
-        required = " and ".join(
-            " or ".join(f"`{n}`" for n in group) for group in kind.required
-        )
+        required = " and ".join(" or ".join(f"`{n}`" for n in group) for group in kind.required)
         optional = [f.name for f in kind.fields if f.name not in kind.required_names]
         req_fields = [n for group in kind.required for n in group]
         lines.append(

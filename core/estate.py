@@ -24,7 +24,7 @@ def empty_frame(kind: str) -> pd.DataFrame:
     spec = KINDS[kind]
     cols: dict[str, pd.Series] = {}
     for f in spec.fields:
-        dtype = {FieldType.DATE: "datetime64[ns]", FieldType.INT: "Int64", FieldType.NUMBER: "float64"}.get(
+        dtype = {FieldType.DATE: "datetime64[us]", FieldType.INT: "Int64", FieldType.NUMBER: "float64"}.get(
             f.type, "object"
         )
         cols[f.name] = pd.Series(dtype=dtype)

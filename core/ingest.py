@@ -91,7 +91,8 @@ def _date_order(raw: RawTable, frame: pd.DataFrame, kind: Kind, settings: Settin
 
 def parse_file(item: FileInput, settings: Settings) -> ParsedFile:
     """Detect, map, normalise and validate one file; raise InputError for a file that cannot be used at all."""
-    raw = read_table(item.name, item.content, sheet=item.sheet)
+    hint = tuple(item.mapping.values()) if item.mapping else ()
+    raw = read_table(item.name, item.content, sheet=item.sheet, header_hint=hint)
     kind_name, confidence, candidates = _resolve_kind(raw, item.kind)
     kind = KINDS[kind_name]
     mapped, unmapped = _mapping(kind, raw, item.mapping)
@@ -111,7 +112,7 @@ def parse_file(item: FileInput, settings: Settings) -> ParsedFile:
     for fld in kind.fields:
         if fld.name not in text:
             out[fld.name] = pd.Series(
-                [None] * n, dtype="object" if fld.type is not FieldType.DATE else "datetime64[ns]"
+                [None] * n, dtype="object" if fld.type is not FieldType.DATE else "datetime64[us]"
             )
             continue
         s = text[fld.name].reset_index(drop=True)
@@ -140,8 +141,8 @@ def parse_file(item: FileInput, settings: Settings) -> ParsedFile:
     frame = _scope(kind, frame, item, raw, mapped, rej)
     for group in kind.required:
         present = [f for f in group if f in mapped]
-        if present:
-            empty = np.logical_and.reduce([frame[f].isna().to_numpy() for f in present])
+        if present:  # missing in the file, not merely unparseable (that row already has its reason)
+            empty = np.logical_and.reduce([normalise.missing_mask(text[f]).to_numpy() for f in present])
             rej.add(empty, raw.headers[mapped[present[0]]], "", Reason.MISSING_REQUIRED.value)
     usage = None
     if kind.name in DERIVERS:

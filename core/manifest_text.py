@@ -45,21 +45,46 @@ def manifest_from_text(text: str, where: str, today: dt.date) -> Manifest:
             problems.append(Problem(where, 0, label, "", Reason.MISSING_REQUIRED, f"{label} has no path"))
             continue
         if set(entry) - _FILE_KEYS:
-            problems.append(Problem(where, 0, label, "", Reason.UNKNOWN_KIND,
-                                    f"{label}: unknown keys {sorted(set(entry) - _FILE_KEYS)}"))
+            problems.append(
+                Problem(
+                    where, 0, label, "", Reason.UNKNOWN_KIND, f"{label}: unknown keys {sorted(set(entry) - _FILE_KEYS)}"
+                )
+            )
         kind = entry.get("kind")
         if kind is not None and kind not in KINDS:
-            problems.append(Problem(where, 0, "kind", str(kind), Reason.UNKNOWN_KIND,
-                                    f"unknown kind for {entry['path']}; expected one of {', '.join(KINDS)}"))
+            problems.append(
+                Problem(
+                    where,
+                    0,
+                    "kind",
+                    str(kind),
+                    Reason.UNKNOWN_KIND,
+                    f"unknown kind for {entry['path']}; expected one of {', '.join(KINDS)}",
+                )
+            )
         mapping = entry.get("mapping")
         if mapping is not None and not isinstance(mapping, dict):
-            problems.append(Problem(where, 0, "mapping", str(mapping), Reason.NOT_READABLE,
-                                    f"{label}: mapping must be a table of field = \"header\""))
+            problems.append(
+                Problem(
+                    where,
+                    0,
+                    "mapping",
+                    str(mapping),
+                    Reason.NOT_READABLE,
+                    f'{label}: mapping must be a table of field = "header"',
+                )
+            )
             mapping = None
-        files.append(FileEntry(path=Path(str(entry["path"])), kind=kind,
-                               smart_account=entry.get("smart_account"),
-                               virtual_account=entry.get("virtual_account"), sheet=entry.get("sheet"),
-                               mapping={str(k): str(v) for k, v in mapping.items()} if mapping else None))
+        files.append(
+            FileEntry(
+                path=Path(str(entry["path"])),
+                kind=kind,
+                smart_account=entry.get("smart_account"),
+                virtual_account=entry.get("virtual_account"),
+                sheet=entry.get("sheet"),
+                mapping={str(k): str(v) for k, v in mapping.items()} if mapping else None,
+            )
+        )
     if problems:
         raise InputError(problems)
     return Manifest(settings=Settings(**values), files=tuple(files))

@@ -62,8 +62,18 @@ class RawTable:
         return self.rows_read == len(self.data) + sum(self.skipped.values())
 
 
-def read_table(file: str, content: bytes, *, sheet: str | None = None, max_bytes: int = MAX_BYTES) -> RawTable:
-    """Read a CSV or XLSX upload into a RawTable; InputError (row 0) when the file cannot be used at all."""
+def read_table(
+    file: str,
+    content: bytes,
+    *,
+    sheet: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    header_hint: tuple[str, ...] = (),
+) -> RawTable:
+    """Read a CSV or XLSX upload into a RawTable; InputError (row 0) when the file cannot be used at all.
+
+    `header_hint`: header texts a manual mapping names, so a header no alias recognises is still found.
+    """
     if not content:
         raise refuse(file, Reason.NOT_READABLE, "the file is empty")
     if len(content) > max_bytes:
@@ -75,13 +85,13 @@ def read_table(file: str, content: bytes, *, sheet: str | None = None, max_bytes
     if content.startswith(b"%PDF"):
         raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (it is a PDF)")
     if workbook.is_xlsx(content):
-        return _read_xlsx(file, content, sheet)
+        return _read_xlsx(file, content, sheet, header_hint)
     warnings = [f"sheet '{sheet}' ignored: a CSV file has no sheets"] if sheet else []
-    return _read_csv(file, content, warnings)
+    return _read_csv(file, content, warnings, header_hint)
 
 
-def _read_xlsx(file: str, content: bytes, sheet: str | None) -> RawTable:
-    ws = workbook.read_sheet(file, content, sheet)
+def _read_xlsx(file: str, content: bytes, sheet: str | None, hint: tuple[str, ...] = ()) -> RawTable:
+    ws = workbook.read_sheet(file, content, sheet, hint)
     headers = [c.strip() for c in ws.rows[ws.header]]
     body, warnings = _frame_from_rows(ws.rows[ws.header + 1 :], len(headers), ws.header + 2)
     formulas = [(r, c) for r, c in ws.formulas if r > ws.header + 1]
@@ -155,7 +165,7 @@ def _head(lines: list[str], delimiter: str) -> tuple[list[list[str]], list[int]]
     return head, ends
 
 
-def _read_csv(file: str, content: bytes, warnings: list[str]) -> RawTable:
+def _read_csv(file: str, content: bytes, warnings: list[str], hint: tuple[str, ...] = ()) -> RawTable:
     text, encoding = _decode(file, content)
     nul = "\x00" in text
     if nul:
@@ -169,7 +179,7 @@ def _read_csv(file: str, content: bytes, warnings: list[str]) -> RawTable:
         raise refuse(file, Reason.NOT_READABLE, "the file has no text")
     for delimiter in _delimiters(lines[: SNIFF_LINES * 4]):  # the sniffed one, else whichever shows a header
         head, ends = _head(lines, delimiter)
-        header = detect.find_header(head)
+        header = detect.find_header(head, hint)
         if header is not None:
             break
     else:

@@ -150,7 +150,7 @@ def _text_rows(ws: Any) -> Iterator[list[str]]:
     return ([cell_text(v) for v in row] for row in ws.iter_rows(values_only=True))
 
 
-def read_sheet(file: str, content: bytes, sheet: str | None) -> Sheet:
+def read_sheet(file: str, content: bytes, sheet: str | None, hint: tuple[str, ...] = ()) -> Sheet:
     """The named sheet, else the first visible sheet with a recognisable header."""
     zf = _guard(file, content)
     wb = _load(file, content)
@@ -169,7 +169,7 @@ def read_sheet(file: str, content: bytes, sheet: str | None) -> Sheet:
             try:
                 it = _text_rows(ws)
                 rows = list(islice(it, HEAD_ROWS))
-                header = detect.find_header(rows)
+                header = detect.find_header(rows, hint)
                 if header is None:
                     tried.append(ws.title)
                     continue

@@ -20,8 +20,9 @@ def ago(days: int) -> str:
     return (AS_OF - dt.timedelta(days=days)).isoformat()
 
 
-def csv_file(name: str, rows: list[dict[str, object]], kind: str | None = None, sa: str | None = "SA1",
-             va: str | None = "V1") -> FileInput:
+def csv_file(
+    name: str, rows: list[dict[str, object]], kind: str | None = None, sa: str | None = "SA1", va: str | None = "V1"
+) -> FileInput:
     buf = io.StringIO()
     pd.DataFrame(rows).to_csv(buf, index=False)
     return FileInput(name=name, content=buf.getvalue().encode(), kind=kind, smart_account=sa, virtual_account=va)

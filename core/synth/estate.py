@@ -96,7 +96,7 @@ def build_rows(instances: int, rng: np.random.Generator, suffixes: np.ndarray) -
     site_offset = np.concatenate([[0], np.cumsum(nsites)[:-1]])
     site_code = site_offset[va] + (rng.random(n) * nsites[va]).astype(np.int64)
     number = rng.permutation(n) + 1
-    # A duplicate copy is the same device as its keeper: same serial, PID, site and host number.
+    # A duplicate copy is the same device as its keeper: same serial, PID, site and name.
     keep_idx = np.concatenate([np.arange(a, a + m) for a, _, m in links])
     copy_idx = np.concatenate([np.arange(b, b + m) for _, b, m in links])
     device = np.arange(n)
@@ -118,6 +118,7 @@ def build_rows(instances: int, rng: np.random.Generator, suffixes: np.ndarray) -
     udi = cat == c.UDI
     name = pick(northwind, host + ".corp.northwind.example", host)
     name = pick(udi, "UDI_PID:" + pid + "; UDI_SN:" + serial + ";", name)
+    name, host = name.iloc[device].reset_index(drop=True), host.iloc[device].reset_index(drop=True)
     special = {c.CT_DEFAULT: "SW-Zürich-Bahnhofstrasse-01", c.CT_WIRELESS: "WLC-Genève-Lac-01"}
     for va_i, text in special.items():
         name.iloc[first[va_i]] = text

@@ -10,12 +10,36 @@ from core.synth import catalog as c
 from core.synth.estate import serials
 from core.synth.text import const, digits, lookup, order, pick
 
-OWNERS = ["Dana Whitfield", "Marcus Lee", "Priya Raman", "Tom Becker", "Elena Rossi", "Sam Carter", "Aisha Khan",
-          "Luca Moretti", "Grace Osei", "Hiro Tanaka"]
-SN_CLASS = ["cmdb_ci_ip_switch", "cmdb_ci_ip_switch", "cmdb_ci_ip_router", "cmdb_ci_ip_switch", "cmdb_ci_ip_firewall",
-            "cmdb_ci_netgear"]
-SN_STATUS = ["Installed", "In Maintenance", "Retired", "Absent", "Stolen", "In Stock", "Pending Install",
-             "Pending Audit"]
+OWNERS = [
+    "Dana Whitfield",
+    "Marcus Lee",
+    "Priya Raman",
+    "Tom Becker",
+    "Elena Rossi",
+    "Sam Carter",
+    "Aisha Khan",
+    "Luca Moretti",
+    "Grace Osei",
+    "Hiro Tanaka",
+]
+SN_CLASS = [
+    "cmdb_ci_ip_switch",
+    "cmdb_ci_ip_switch",
+    "cmdb_ci_ip_router",
+    "cmdb_ci_ip_switch",
+    "cmdb_ci_ip_firewall",
+    "cmdb_ci_netgear",
+]
+SN_STATUS = [
+    "Installed",
+    "In Maintenance",
+    "Retired",
+    "Absent",
+    "Stolen",
+    "In Stock",
+    "Pending Install",
+    "Pending Audit",
+]
 NOT_IN_SN = [c.STALE_NII, c.NII, c.NMS_ONLY]
 NORTHWIND_SITES = list(c.VAS[c.CAMPUS].sites + c.VAS[c.BRANCH].sites)
 

@@ -13,36 +13,49 @@ SERIALS = [f"FOC{i:04d}" for i in range(12)]
 VAS = ["V1", "V2", "V3"]
 STATUSES = ["Installed", "Retired", "In Stock", "Reachable", "Pending Audit"]
 
-instance_row = st.fixed_dictionaries({
-    "Name": st.sampled_from([f"sw-{i}" for i in range(8)]),
-    "Serial Number": st.sampled_from(SERIALS + [""]),
-    "Last Contact": st.integers(0, 500).map(ago),
-    "Status": st.sampled_from(["Active", "Active", "Reserved Licenses"]),
-    "Licenses": st.sampled_from(["L-TERM (1)", "L-PERP (2)", "L-TERM (1); L-PERP (1)", ""]),
-    "Virtual Account": st.sampled_from(VAS),
-})
-inventory_row = st.fixed_dictionaries({
-    "Serial Number": st.sampled_from(SERIALS),
-    "install_status": st.sampled_from(STATUSES),
-    "Owner": st.sampled_from(["ops", ""]),
-})
-reservation_row = st.fixed_dictionaries({
-    "Serial Number": st.sampled_from(SERIALS + ["NOWHERE1"]),
-    "License": st.sampled_from(["L-TERM", "L-PERP"]),
-    "Quantity": st.integers(1, 3),
-    "Virtual Account": st.sampled_from(VAS),
-})
+instance_row = st.fixed_dictionaries(
+    {
+        "Name": st.sampled_from([f"sw-{i}" for i in range(8)]),
+        "Serial Number": st.sampled_from(SERIALS + [""]),
+        "Last Contact": st.integers(0, 500).map(ago),
+        "Status": st.sampled_from(["Active", "Active", "Reserved Licenses"]),
+        "Licenses": st.sampled_from(["L-TERM (1)", "L-PERP (2)", "L-TERM (1); L-PERP (1)", ""]),
+        "Virtual Account": st.sampled_from(VAS),
+    }
+)
+inventory_row = st.fixed_dictionaries(
+    {
+        "Serial Number": st.sampled_from(SERIALS),
+        "install_status": st.sampled_from(STATUSES),
+        "Owner": st.sampled_from(["ops", ""]),
+    }
+)
+reservation_row = st.fixed_dictionaries(
+    {
+        "Serial Number": st.sampled_from(SERIALS + ["NOWHERE1"]),
+        "License": st.sampled_from(["L-TERM", "L-PERP"]),
+        "Quantity": st.integers(1, 3),
+        "Virtual Account": st.sampled_from(VAS),
+    }
+)
 RES_COLUMNS = ["Serial Number", "License", "Quantity", "Virtual Account"]
-estates = st.fixed_dictionaries({
-    "instances": st.lists(instance_row, min_size=1, max_size=25),
-    "inventory": st.lists(inventory_row, min_size=0, max_size=12),
-    "reservations": st.lists(reservation_row, min_size=0, max_size=4),
-    "purchased": st.lists(st.integers(0, 12), min_size=6, max_size=6),
-})
+estates = st.fixed_dictionaries(
+    {
+        "instances": st.lists(instance_row, min_size=1, max_size=25),
+        "inventory": st.lists(inventory_row, min_size=0, max_size=12),
+        "reservations": st.lists(reservation_row, min_size=0, max_size=4),
+        "purchased": st.lists(st.integers(0, 12), min_size=6, max_size=6),
+    }
+)
 
 
-def files(e: dict, purchased: pd.DataFrame | None = None, drop_instances: set[int] = frozenset(),
-          drop_reservations: set[int] = frozenset(), shuffle_seed: int | None = None) -> list[FileInput]:
+def files(
+    e: dict,
+    purchased: pd.DataFrame | None = None,
+    drop_instances: set[int] = frozenset(),
+    drop_reservations: set[int] = frozenset(),
+    shuffle_seed: int | None = None,
+) -> list[FileInput]:
     inst = pd.DataFrame(e["instances"]).drop(index=list(drop_instances))
     res = pd.DataFrame(e["reservations"], columns=RES_COLUMNS).drop(index=list(drop_reservations))
     inv = pd.DataFrame(e["inventory"], columns=["Serial Number", "install_status", "Owner"])
@@ -73,8 +86,9 @@ def licence_rows(e: dict) -> pd.DataFrame:
     for va in VAS:
         for lic, typ in (("L-TERM", "Term"), ("L-PERP", "Perpetual")):
             in_use = int(used.get((va, lic), 0)) + int(reserved.get((va, lic), 0))
-            rows.append({"License": lic, "Type": typ, "Virtual Account": va, "Purchased": e["purchased"][i],
-                         "In Use": in_use})
+            rows.append(
+                {"License": lic, "Type": typ, "Virtual Account": va, "Purchased": e["purchased"][i], "In Use": in_use}
+            )
             i += 1
     return pd.DataFrame(rows)
 
