@@ -157,6 +157,7 @@ def build_plan(
     release = plan["action"].eq("RELEASE_RESERVATION")
     by_code = plan["subject"].map(return_code).astype("boolean").fillna(False).astype(bool)
     template = template.mask(release, np.where(by_code, HOW["RETURN_CODE"], HOW["TAC"]))
+    plan["quantity"] = pd.array(pd.to_numeric(plan["quantity"]), dtype="Int64")
     plan["how"] = _fill(template.fillna(""), plan)
     plan["value"] = plan["subject"].map(values)
     plan["step"] = plan["action"].map(STEPS).astype(int)
@@ -166,5 +167,4 @@ def build_plan(
         kind="stable",
         na_position="first",
     )
-    plan["quantity"] = pd.array(pd.to_numeric(plan["quantity"]), dtype="Int64")
     return plan[PLAN_COLUMNS].reset_index(drop=True)

@@ -21,7 +21,7 @@ def generate(out_dir: Path, instances: int = 2000, seed: int = 7) -> dict[str, A
     """Write the demo estate into `out_dir` (exports, engagement.toml, planted.json) and return what was
     planted: case counts, the findings the engine should report, and the expected pool figures.
 
-    Same `instances` and `seed` give byte-identical files. Raises ValueError below about 400 instances."""
+    Same `instances` and `seed` give byte-identical files. Raises ValueError below about 200 instances."""
     out = Path(out_dir)
     rng = np.random.default_rng(seed)
     blocks, _ = estate.plan_blocks(instances)

@@ -56,7 +56,7 @@ def plan_blocks(instances: int) -> tuple[list[tuple[int, int, int, int]], list[t
         planted[va] += n
     healthy = quota - planted
     if (healthy < 3).any():
-        raise ValueError(f"instances={instances} is too small to hold every planted case; use at least 400")
+        raise ValueError(f"instances={instances} is too small to hold every planted case; use at least 200")
     for va in range(len(c.VAS)):
         blocks += [(c.HEALTHY, va, prod, n) for prod, n in _split(int(healthy[va]), c.MIX[va]) if n]
     return blocks, links
@@ -91,7 +91,10 @@ def build_rows(instances: int, rng: np.random.Generator, suffixes: np.ndarray) -
     npids = np.array([len(p.pids) for p in c.PRODUCTS])
     pid_offset = np.concatenate([[0], np.cumsum(npids)[:-1]])
     pid_code = pid_offset[prod] + (rng.random(n) * npids[prod]).astype(np.int64)
-    prefix_code = prod * 2 + rng.integers(0, 2, n)
+    nprefix = np.array([len(p.serial_prefixes) for p in c.PRODUCTS])
+    prefix_code = np.concatenate([[0], np.cumsum(nprefix)[:-1]])[prod] + (rng.random(n) * nprefix[prod]).astype(
+        np.int64
+    )
     nsites = np.array([len(v.sites) for v in c.VAS])
     site_offset = np.concatenate([[0], np.cumsum(nsites)[:-1]])
     site_code = site_offset[va] + (rng.random(n) * nsites[va]).astype(np.int64)

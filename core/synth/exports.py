@@ -11,11 +11,10 @@ import pandas as pd
 from core.synth import catalog as c
 from core.synth import licensing, people
 from core.synth.text import const, digits, lookup, order, pick, spread
-from core.synth.write import fmt, timestamps, write_csv, write_xlsx
+from core.synth.write import UTF8, UTF8_BOM, WINDOWS, CsvStyle, fmt, timestamps, write_csv, write_xlsx
 
 LIC_NAMES = [x.name for x in c.LICENSES]
 PRODUCT_TYPES = [p.product_type for p in c.PRODUCTS]
-CP1252 = {"encoding": "cp1252", "sep": ";", "eol": "\r\n"}
 
 
 def license_text(rows: pd.DataFrame, usage: pd.DataFrame) -> pd.Series:
@@ -60,14 +59,14 @@ def instances(out: Path, rows: pd.DataFrame, lic_text: pd.Series) -> tuple[list[
         if i == c.CAMPUS:  # no Licenses column: usage comes from the Catalyst Center licence export
             frame = pd.DataFrame({**base, "Last Contact": fmt(stamp, "mon"), "Status": status})
             rel = f"cssm/{va.slug}_instances.csv"
-            counts[rel] = write_csv(out / rel, _sorted(frame, "Name"), encoding="utf-8-sig", banners=_banners(va))
+            counts[rel] = write_csv(out / rel, _sorted(frame, "Name"), UTF8_BOM, banners=_banners(va))
         elif i == c.BRANCH:
             frame = pd.DataFrame(
                 {**base, "Last Contact": fmt(stamp, "isoz", "Never"), "Status": status, "Licenses": lic}
             )
             rel = f"cssm/{va.slug}_instances.csv"
             counts[rel] = write_csv(
-                out / rel, _sorted(frame, "Name"), encoding="utf-8-sig", banners=_banners(va), blank_at=len(frame) // 2
+                out / rel, _sorted(frame, "Name"), UTF8_BOM, banners=_banners(va), blank_at=len(frame) // 2
             )
         elif i == c.XLSX_VA:
             frame = pd.DataFrame({**base, "Last Contact": stamp, "Status": status, "Licenses": lic})
@@ -90,7 +89,7 @@ def instances(out: Path, rows: pd.DataFrame, lic_text: pd.Series) -> tuple[list[
             counts[rel] = write_csv(
                 out / rel,
                 _sorted(frame, "Product Instance Name"),
-                **CP1252,
+                WINDOWS,
                 banners=_banners(va, exported=False),
                 trailing_blank=i == c.CT_WIRELESS,
             )
@@ -144,7 +143,7 @@ def licenses(out: Path, pools: pd.DataFrame) -> tuple[list[dict[str, str]], dict
         )
         rel = f"cssm/{slug}_licenses.csv"
         if northwind:
-            total = {col: "" for col in frame.columns}
+            total: dict[str, object] = dict.fromkeys(frame.columns, "")
             total.update(
                 {
                     "License": "Total",
@@ -156,7 +155,7 @@ def licenses(out: Path, pools: pd.DataFrame) -> tuple[list[dict[str, str]], dict
             )
             counts[rel] = write_csv(out / rel, frame, total=total)
         else:
-            counts[rel] = write_csv(out / rel, frame, **CP1252)
+            counts[rel] = write_csv(out / rel, frame, WINDOWS)
         entries.append({"path": rel, "kind": "licenses", "smart_account": sa})
     return entries, counts
 
@@ -190,17 +189,17 @@ def simple(
             "Currency": c.CURRENCY,
         }
     )
-    specs = [
-        ("cmdb/servicenow_cmdb_ci_netgear.csv", "inventory", sn, {}, {}),
-        ("nms/catalyst_center_inventory.csv", "inventory", nms, {}, {}),
-        ("ea/ea_entitlements.csv", "ea", ea, {}, {}),
-        ("cssm/northwind_users.csv", "users", people.NORTHWIND_USERS, {"smart_account": c.NORTHWIND}, {}),
-        ("cssm/contoso_users.csv", "users", people.CONTOSO_USERS, {"smart_account": c.CONTOSO}, CP1252),
-        ("hr/roster.csv", "roster", roster, {}, {}),
-        ("prices/prices.csv", "prices", prices, {}, {}),
+    specs: list[tuple[str, str, pd.DataFrame, dict[str, str], CsvStyle]] = [
+        ("cmdb/servicenow_cmdb_ci_netgear.csv", "inventory", sn, {}, UTF8),
+        ("nms/catalyst_center_inventory.csv", "inventory", nms, {}, UTF8),
+        ("ea/ea_entitlements.csv", "ea", ea, {}, UTF8),
+        ("cssm/northwind_users.csv", "users", people.NORTHWIND_USERS, {"smart_account": c.NORTHWIND}, UTF8),
+        ("cssm/contoso_users.csv", "users", people.CONTOSO_USERS, {"smart_account": c.CONTOSO}, WINDOWS),
+        ("hr/roster.csv", "roster", roster, {}, UTF8),
+        ("prices/prices.csv", "prices", prices, {}, UTF8),
     ]
     entries, counts = [], {}
     for rel, kind, frame, scope, style in specs:
-        counts[rel] = write_csv(out / rel, frame, **style)
+        counts[rel] = write_csv(out / rel, frame, style)
         entries.append({"path": rel, "kind": kind, **scope})
     return entries, counts

@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +19,7 @@ from openpyxl.writer.excel import ExcelWriter
 from core.synth import catalog as c
 from core.synth.text import digits, lookup, pick
 
-_MONTHS = np.array(
-    ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], dtype=object
-)
+_MONTHS = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _ZIP_TIME = (2026, 10, 31, 9, 12, 0)
 
 
@@ -42,7 +41,9 @@ def fmt(ts: pd.Series, style: str, missing: str = "") -> pd.Series:
     y, m, d = digits(t.dt.year), digits(t.dt.month, 2), digits(t.dt.day, 2)
     hh, mm, ss = digits(t.dt.hour, 2), digits(t.dt.minute, 2), digits(t.dt.second, 2)
     if style == "mon":
-        text = y + "-" + lookup(_MONTHS, t.dt.month.to_numpy()) + "-" + d + " " + hh + ":" + mm + ":" + ss
+        text = (
+            y + "-" + lookup(_MONTHS, np.asarray(t.dt.month, dtype=np.int64)) + "-" + d + " " + hh + ":" + mm + ":" + ss
+        )
     elif style == "isoz":
         text = y + "-" + m + "-" + d + "T" + hh + ":" + mm + ":" + ss + "Z"
     elif style == "dmy":
@@ -58,13 +59,25 @@ def fmt(ts: pd.Series, style: str, missing: str = "") -> pd.Series:
     return pick(ok, text, missing)
 
 
+@dataclass(frozen=True)
+class CsvStyle:
+    """How a source system writes its CSV."""
+
+    encoding: str = "utf-8"
+    sep: str = ","
+    eol: str = "\n"
+
+
+UTF8 = CsvStyle()
+UTF8_BOM = CsvStyle(encoding="utf-8-sig")
+WINDOWS = CsvStyle(encoding="cp1252", sep=";", eol="\r\n")  # a European Excel "CSV (semicolon)"
+
+
 def write_csv(
     path: Path,
     frame: pd.DataFrame,
+    style: CsvStyle = UTF8,
     *,
-    encoding: str = "utf-8",
-    sep: str = ",",
-    eol: str = "\n",
     banners: Sequence[str] = (),
     blank_at: int | None = None,
     total: dict[str, object] | None = None,
@@ -79,12 +92,12 @@ def write_csv(
         frame = pd.concat([frame.iloc[:blank_at], blank, frame.iloc[blank_at:]], ignore_index=True)
     if total is not None:
         frame = pd.concat([frame, pd.DataFrame([total], columns=frame.columns)], ignore_index=True)
-    with open(path, "w", encoding=encoding, newline="") as fh:
+    with open(path, "w", encoding=style.encoding, newline="") as fh:
         for line in banners:
-            fh.write(f'"{line}"{eol}')
-        frame.to_csv(fh, index=False, sep=sep, lineterminator=eol)
+            fh.write(f'"{line}"{style.eol}')
+        frame.to_csv(fh, index=False, sep=style.sep, lineterminator=style.eol)
         if trailing_blank:
-            fh.write(eol)
+            fh.write(style.eol)
     return rows
 
 

@@ -81,3 +81,19 @@ def test_inspect_prints_the_row_accounting_and_fails_on_an_unusable_file(tmp_pat
     assert run.returncode == 2
     assert "rows read 5 = used 4 + rejected 0 + skipped 1" in run.stdout
     assert "junk.csv" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_reconcile_on_the_sample_estate_finds_exactly_what_the_generator_planted(tmp_path):
+    out = tmp_path / "out"
+    run = cli("reconcile", "--manifest", "sample_exports/engagement.toml", "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    planted = json.loads((ROOT / "sample_exports" / "planted.json").read_text())
+    assert summary["findings"] == planted["expected_findings"]
+    baseline = pd.read_csv(out / "baseline.csv")
+    for column in ("in_use", "removable", "released", "clean_in_use"):
+        assert summary["totals"][column] == baseline[column].sum()
+    assert all(i["rows_read"] == i["used"] + i["rejected"] + i["skipped"] for i in summary["inputs"])
+    findings = pd.read_csv(out / "findings.csv")
+    assert len(findings) == sum(planted["expected_findings"].values())
+    assert summary["renewal"]["status"] == "late start"

@@ -40,11 +40,26 @@ def _lic_list(cell: str) -> list[tuple[str, int]]:
 
 def _instances(out: Path) -> tuple[pd.DataFrame, list[dict]]:
     """Instance rows (sa, va, name, serials, host, days, reserved) and usage rows (instance index, licence, qty)."""
-    rows: list[dict] = []
     usage: list[dict] = []
     specs = [
-        ("Northwind Holdings", "Campus", "cssm/northwind_campus_instances.csv", 3, ",", "utf-8-sig", "%Y-%b-%d %H:%M:%S"),
-        ("Northwind Holdings", "Branch", "cssm/northwind_branch_instances.csv", 3, ",", "utf-8-sig", "%Y-%m-%dT%H:%M:%SZ"),
+        (
+            "Northwind Holdings",
+            "Campus",
+            "cssm/northwind_campus_instances.csv",
+            3,
+            ",",
+            "utf-8-sig",
+            "%Y-%b-%d %H:%M:%S",
+        ),
+        (
+            "Northwind Holdings",
+            "Branch",
+            "cssm/northwind_branch_instances.csv",
+            3,
+            ",",
+            "utf-8-sig",
+            "%Y-%m-%dT%H:%M:%SZ",
+        ),
         ("Contoso Networks", "Default", "cssm/contoso_default_instances.csv", 2, ";", "cp1252", "%d/%m/%Y %H:%M"),
         ("Contoso Networks", "Wireless", "cssm/contoso_wireless_instances.csv", 2, ";", "cp1252", "%d/%m/%Y %H:%M"),
     ]
@@ -87,14 +102,27 @@ def _bucket(word: str) -> str:
     return next((k for k, words in LIFECYCLE.items() if w in words), "unknown")
 
 
+def _lifecycle(buckets: set[str]) -> str:
+    if {"retired", "in_service"} <= buckets:
+        return "conflict"
+    for life in ("retired", "in_service", "not_in_service"):
+        if life in buckets:
+            return life
+    return "unknown"
+
+
 def oracle(out: Path) -> dict[str, int]:
     inst, usage = _instances(out)
     sn = _csv(out / "cmdb/servicenow_cmdb_ci_netgear.csv", 0)
     nms = _csv(out / "nms/catalyst_center_inventory.csv", 0)
-    records = [(s.upper(), n.split(".")[0].lower(), _bucket(st), o, True)
-               for s, n, st, o in zip(sn["serial_number"], sn["name"], sn["install_status"], sn["assigned_to"], strict=True)]
-    records += [(s.upper(), n.split(".")[0].lower(), _bucket(st), "", False)
-                for s, n, st in zip(nms["Serial Number"], nms["Hostname"], nms["Reachability"], strict=True)]
+    records = [
+        (s.upper(), n.split(".")[0].lower(), _bucket(st), o, True)
+        for s, n, st, o in zip(sn["serial_number"], sn["name"], sn["install_status"], sn["assigned_to"], strict=True)
+    ]
+    records += [
+        (s.upper(), n.split(".")[0].lower(), _bucket(st), "", False)
+        for s, n, st in zip(nms["Serial Number"], nms["Hostname"], nms["Reachability"], strict=True)
+    ]
     by_serial: dict[str, list] = {}
     by_host: dict[str, list] = {}
     for r in records:
@@ -110,13 +138,38 @@ def oracle(out: Path) -> dict[str, int]:
         f = _csv(out / rel, 0, sep, enc)
         for r in f.to_dict("records"):
             lic_type[(sa, r["Virtual Account"], r["License"])] = r["Type"]
-            pools.append({"sa": sa, "va": r["Virtual Account"], "license": r["License"], "purchased": int(r[cols[0]]),
-                          "in_use": int(r["In Use"]), "reserved": int(r["Reserved"])})
+            pools.append(
+                {
+                    "sa": sa,
+                    "va": r["Virtual Account"],
+                    "license": r["License"],
+                    "purchased": int(r[cols[0]]),
+                    "in_use": int(r["In Use"]),
+                    "reserved": int(r["Reserved"]),
+                }
+            )
 
     findings = dict.fromkeys(
-        ["DECOMMISSIONED", "DUPLICATE_REGISTRATION", "STALE_NOT_IN_INVENTORY", "STALE_IN_SERVICE", "NOT_IN_INVENTORY",
-         "NOT_IN_SERVICE", "INVENTORY_CONFLICT", "NO_OWNER", "RESERVATION_ON_RETIRED", "APPARENT_SHORTAGE",
-         "VA_SHORTAGE", "EA_UNALLOCATED", "ADMIN_DEPARTED", "SA_ORPHANED", "SINGLE_ADMIN", "SPLIT_POOLS"], 0)
+        [
+            "DECOMMISSIONED",
+            "DUPLICATE_REGISTRATION",
+            "STALE_NOT_IN_INVENTORY",
+            "STALE_IN_SERVICE",
+            "NOT_IN_INVENTORY",
+            "NOT_IN_SERVICE",
+            "INVENTORY_CONFLICT",
+            "NO_OWNER",
+            "RESERVATION_ON_RETIRED",
+            "APPARENT_SHORTAGE",
+            "VA_SHORTAGE",
+            "EA_UNALLOCATED",
+            "ADMIN_DEPARTED",
+            "SA_ORPHANED",
+            "SINGLE_ADMIN",
+            "SPLIT_POOLS",
+        ],
+        0,
+    )
     lics_of: dict[int, list[str]] = {}
     for u in usage:
         lics_of.setdefault(u["i"], []).append(u["license"])
@@ -125,14 +178,11 @@ def oracle(out: Path) -> dict[str, int]:
         recs = [x for s in r["serials"] for x in by_serial.get(s, [])]
         if not recs and r["host"]:
             recs = by_host.get(r["host"], [])
-        buckets = {x[2] for x in recs}
-        life = ("conflict" if {"retired", "in_service"} <= buckets else "retired" if "retired" in buckets
-                else "in_service" if "in_service" in buckets else "not_in_service" if "not_in_service" in buckets
-                else "unknown" if recs else "none")
+        life = _lifecycle({x[2] for x in recs}) if recs else "none"
         lifecycle.append(life)
         types = {lic_type.get((r["sa"], r["va"], lic), "") for lic in lics_of.get(i, [])}
         limit = 365 if types == {"Perpetual"} else 90
-        stale = not r["reserved"] and (r["days"] is None or r["days"] >= limit)
+        stale = not r["reserved"] and (pd.isna(r["days"]) or r["days"] >= limit)
         rem = False
         if life == "retired":
             findings["DECOMMISSIONED"] += 1
@@ -157,7 +207,7 @@ def oracle(out: Path) -> dict[str, int]:
             seen.setdefault(s, []).append(i)
     for copies in seen.values():
         if len(copies) > 1:
-            keep = max(copies, key=lambda i: (inst.at[i, "days"] is not None, -(inst.at[i, "days"] or 0)))
+            keep = min(copies, key=lambda i: inst.at[i, "days"])  # latest contact (no copy lacks a date)
             for i in copies:
                 if i != keep:
                     findings["DUPLICATE_REGISTRATION"] += 1
@@ -209,7 +259,9 @@ def oracle(out: Path) -> dict[str, int]:
     deposited: dict[str, int] = {}
     for p in pools:
         deposited[p["license"]] = deposited.get(p["license"], 0) + p["purchased"]
-    findings["EA_UNALLOCATED"] = sum(int(q) > deposited.get(lic, 0) for lic, q in zip(ea["License"], ea["Entitled Quantity"], strict=True))
+    findings["EA_UNALLOCATED"] = sum(
+        int(q) > deposited.get(lic, 0) for lic, q in zip(ea["License"], ea["Entitled Quantity"], strict=True)
+    )
 
     roster = _csv(out / "hr/roster.csv", 0)
     gone = {e.lower() for e, s in zip(roster["Email"], roster["Employment Status"], strict=True) if s == "Terminated"}
@@ -217,10 +269,16 @@ def oracle(out: Path) -> dict[str, int]:
     nw = _csv(out / "cssm/northwind_users.csv", 0)
     ct = _csv(out / "cssm/contoso_users.csv", 0, ";", "cp1252")
     for admins in (
-        [(e.lower() in gone or e.lower() not in present) for e, r in zip(nw["Email"], nw["Role"], strict=True)
-         if "Smart Account Admin" in r],
-        [s.lower() in ("inactive", "departed", "left", "terminated", "disabled") for s, r in
-         zip(ct["Status"], ct["Role"], strict=True) if "Smart Account Admin" in r],
+        [
+            (e.lower() in gone or e.lower() not in present)
+            for e, r in zip(nw["Email"], nw["Role"], strict=True)
+            if "Smart Account Admin" in r
+        ],
+        [
+            s.lower() in ("inactive", "departed", "left", "terminated", "disabled")
+            for s, r in zip(ct["Status"], ct["Role"], strict=True)
+            if "Smart Account Admin" in r
+        ],
     ):
         findings["ADMIN_DEPARTED"] += sum(admins)
         active = len(admins) - sum(admins)
