@@ -123,7 +123,8 @@ def assess_instances(
     life, matched, stale = inst["lifecycle"], inst["match"] != "none", inst["stale"]
     contact = _days_text(inst)
     policy = np.where(inst["perpetual_only"], "perpetual-only threshold", "term/subscription threshold")
-    over = contact + ", at or over the " + inst["threshold"].astype(str) + "-day " + policy
+    over = (contact + ", at or over the " + inst["threshold"].astype(str) + "-day " + policy).where(
+        inst["last_contact"].notna(), contact)
     says = inst["inv_source"].astype(str) + " says '" + inst["inv_status"].fillna("(no status)").astype(str) + "'"
     rules = [
         ("DECOMMISSIONED", life.eq("retired"), says + "; " + contact),

@@ -110,7 +110,9 @@ def _pool_findings(pools: Pools, ea: pd.DataFrame) -> list[pd.DataFrame]:
             evidence=s["short_accounts"].astype(str)
             + " is short of "
             + s["shortage"].astype(str)
-            + " while "
+            + " × '"
+            + s["license"].astype(str)
+            + "' while "
             + s["surplus_accounts"].astype(str)
             + " has "
             + s["surplus"].astype(str)
