@@ -140,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     reconcile.add_argument("--renewal-date")
     reconcile.add_argument("--renewal-value")
     reconcile.set_defaults(func=cmd_reconcile)
+    from core.snapshot_cli import add_parser as add_snapshots
+
+    add_snapshots(sub)
     docs = sub.add_parser("docs", help="print the README's generated table of accepted columns")
     docs.set_defaults(func=cmd_docs)
     return parser
@@ -160,7 +163,7 @@ def cmd_reconcile(args: argparse.Namespace, today: dt.date) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "manifest", None):
+    if getattr(args, "manifest", None) and hasattr(args, "inputs"):
         args.inputs = [args.manifest, *[i for i in args.inputs if i != args.manifest]]
     if hasattr(args, "inputs") and not args.inputs:
         print("give an engagement.toml (--manifest) or the export files", file=sys.stderr)
