@@ -7,6 +7,7 @@ PORT ?= 8501
 .PHONY: run test lint bench install install-test browser
 
 run: install
+	$(PY) -m ui.users init
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 test: install-test browser

@@ -93,13 +93,25 @@ def coerce_setting(key: str, value: Any, where: str, problems: list[Problem]) ->
 
 
 def load_manifest(path: Path, today: dt.date) -> Manifest:
-    """Read and check an engagement.toml; raise InputError listing every problem at once."""
-    where = str(path)
+    """Read and check an engagement.toml on disk: file paths resolve against its folder and must exist."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InputError([Problem(where, 0, "", "", Reason.NOT_READABLE, "manifest not found")]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(path), 0, "", "", Reason.NOT_READABLE, "manifest not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(str(path), 0, "", "", Reason.NOT_READABLE, f"not UTF-8 text: {exc}")]) from None
+    return parse_manifest(text, str(path), today, base=path.parent)
+
+
+def parse_manifest(text: str, where: str, today: dt.date, base: Path | None = None) -> Manifest:
+    """Check an engagement.toml's text; raise InputError listing every problem at once.
+
+    With `base`, entry paths resolve against it and must exist; without (an uploaded manifest), they stay as
+    written: the manifest only says what it knows about files uploaded beside it.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(where, 0, "", "", Reason.NOT_READABLE, f"not valid TOML: {exc}")]) from None
 
     problems: list[Problem] = []
@@ -117,43 +129,55 @@ def load_manifest(path: Path, today: dt.date) -> Manifest:
             if coerced is not None:
                 values[key] = coerced
     values.setdefault("as_of", today)
-
-    files: list[FileEntry] = []
-    for i, entry in enumerate(raw.get("file", []), start=1):
-        label = f"[[file]] #{i}"
-        unknown = set(entry) - _FILE_KEYS
-        if unknown:
-            problems.append(
-                Problem(where, 0, label, "", Reason.UNKNOWN_KIND, f"{label}: unknown keys {sorted(unknown)}")
-            )
-        if "path" not in entry:
-            problems.append(Problem(where, 0, label, "", Reason.MISSING_REQUIRED, f"{label} has no path"))
-            continue
-        file_path = (path.parent / str(entry["path"])).resolve()
-        if not file_path.is_file():
-            problems.append(Problem(where, 0, "path", str(entry["path"]), Reason.NOT_READABLE, "file not found"))
-        kind = entry.get("kind")
-        if kind is not None and kind not in KINDS:
-            problems.append(
-                Problem(
-                    where,
-                    0,
-                    "kind",
-                    str(kind),
-                    Reason.UNKNOWN_KIND,
-                    f"unknown kind for {entry['path']}; expected one of {', '.join(KINDS)}",
-                )
-            )
-        files.append(
-            FileEntry(
-                path=file_path,
-                kind=kind,
-                smart_account=entry.get("smart_account"),
-                virtual_account=entry.get("virtual_account"),
-                sheet=entry.get("sheet"),
-                mapping=entry.get("mapping"),
-            )
-        )
+    files = [f for i, e in enumerate(raw.get("file", []), start=1) if (f := _entry(e, i, where, base, problems))]
     if problems:
         raise InputError(problems)
     return Manifest(settings=Settings(**values), files=tuple(files))
+
+
+def _entry(entry: Any, i: int, where: str, base: Path | None, problems: list[Problem]) -> FileEntry | None:
+    label = f"[[file]] #{i}"
+    if not isinstance(entry, dict) or "path" not in entry:
+        problems.append(Problem(where, 0, label, "", Reason.MISSING_REQUIRED, f"{label} has no path"))
+        return None
+    unknown = set(entry) - _FILE_KEYS
+    if unknown:
+        problems.append(Problem(where, 0, label, "", Reason.UNKNOWN_KIND, f"{label}: unknown keys {sorted(unknown)}"))
+    path = Path(str(entry["path"]))
+    if base is not None:
+        path = (base / path).resolve()
+        if not path.is_file():
+            problems.append(Problem(where, 0, "path", str(entry["path"]), Reason.NOT_READABLE, "file not found"))
+    kind = entry.get("kind")
+    if kind is not None and kind not in KINDS:
+        problems.append(
+            Problem(
+                where,
+                0,
+                "kind",
+                str(kind),
+                Reason.UNKNOWN_KIND,
+                f"unknown kind for {entry['path']}; expected one of {', '.join(KINDS)}",
+            )
+        )
+    mapping = entry.get("mapping")
+    if mapping is not None and not isinstance(mapping, dict):
+        problems.append(
+            Problem(
+                where,
+                0,
+                "mapping",
+                str(mapping),
+                Reason.NOT_READABLE,
+                f'{label}: mapping must be a table of field = "header"',
+            )
+        )
+        mapping = None
+    return FileEntry(
+        path=path,
+        kind=kind,
+        smart_account=entry.get("smart_account"),
+        virtual_account=entry.get("virtual_account"),
+        sheet=entry.get("sheet"),
+        mapping={str(k): str(v) for k, v in mapping.items()} if mapping else None,
+    )

@@ -1,0 +1,90 @@
+"""Baseline: the clean licence baseline per Smart Account, Virtual Account and licence, and its CSV."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from core.outputs import output_files
+from ui import auth, fmt, layout, tables
+
+# The figures a renewal conversation needs first; the rest of baseline.csv follows.
+_COLUMNS = {
+    "smart_account": "Smart Account",
+    "virtual_account": "Virtual Account",
+    "license": "Licence",
+    "purchased": "Purchased",
+    "in_use": "In use",
+    "clean_in_use": "Clean in use",
+    "final_balance": "Final balance",
+    "removable": "Removable",
+    "released": "Released",
+    "reserved": "Reserved",
+    "balance": "Balance",
+    "clean_balance": "Clean balance",
+    "transfer_in": "Transfer in",
+    "transfer_out": "Transfer out",
+}
+
+
+def render() -> None:
+    auth.require("baseline")
+    r = layout.need_result()
+    layout.header(
+        "Baseline",
+        "The clean baseline: what each Virtual Account consumes once the clean-up is done. "
+        "This is the number to defend at the renewal.",
+    )
+    b = r.baseline
+    data = output_files(r)["baseline.csv"]
+    known = b["purchased"].notna()
+    cols = st.columns(4)
+    cols[0].metric(
+        "Purchased",
+        fmt.number(b.loc[known, "purchased"].sum()) if known.any() else "—",
+        border=True,
+        help="From the Licenses exports.",
+    )
+    cols[1].metric("In use today", fmt.number(b["in_use"].sum()), border=True)
+    cols[2].metric(
+        "Clean in use",
+        fmt.number(b["clean_in_use"].sum()),
+        border=True,
+        help="In use minus removable instances and released reservations.",
+    )
+    short = int((b["final_balance"].fillna(0) < 0).sum())
+    cols[3].metric(
+        "Pools still short",
+        fmt.number(short),
+        border=True,
+        help="Pools with a negative final balance after clean-up and transfers.",
+    )
+    if not r.pools.available:
+        st.info(
+            "No Licenses export was given, so purchased quantities and balances are unknown (shown empty, never zero)."
+        )
+    st.dataframe(
+        b,
+        column_order=list(_COLUMNS),
+        hide_index=True,
+        width="stretch",
+        height=tables.height(len(b)),
+        column_config={
+            c: (label if c in ("smart_account", "virtual_account", "license") else tables.count_column(label))
+            for c, label in _COLUMNS.items()
+        },
+    )
+    st.download_button(
+        "Download baseline (CSV)",
+        data,
+        "baseline.csv",
+        "text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        type="primary",
+    )
+    st.caption(
+        f"SHA-256 of baseline.csv: `{hashlib.sha256(data).hexdigest()}` (the fingerprint in summary.json). "
+        "Locking a baseline as an immutable snapshot comes with the persistence release."
+    )

@@ -1,0 +1,214 @@
+"""The real thing: a Streamlit server on 127.0.0.1 driven by Debian's Chromium through Playwright.
+
+Screenshots of every page land in test-artifacts/ (gitignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from core.pack import SHEETS
+from core.plan import PLAN_COLUMNS
+from tests.ui_support import ARTIFACTS, ROOT, USERS, expected, sample_files, write_auth
+from ui import nav
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IDLE = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make browser)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("data")
+    port = _free_port()
+    env = {**os.environ, "SAH_DATA_DIR": str(data), "SAH_AUTH_FILE": str(write_auth(data / "auth.yaml"))}
+    log = (data / "server.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError((data / "server.log").read_text()) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+        text = (data / "server.log").read_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "server.log").write_text(text)
+        assert "Traceback" not in text, text[-3000:]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1600, "height": 1300}, accept_downloads=True)  # type: ignore[attr-defined]
+    yield context.new_page()
+    context.close()
+
+
+def _idle(page: object) -> None:
+    page.wait_for_selector(IDLE, timeout=60_000)  # type: ignore[attr-defined]
+
+
+def _shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    _idle(page)
+    time.sleep(0.8)  # charts draw after the script is done
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))  # type: ignore[attr-defined]
+
+
+def _login(page: object, user: str) -> None:
+    page.get_by_label("Username", exact=True).wait_for()  # type: ignore[attr-defined]
+    _idle(page)
+    time.sleep(0.5)  # the cookie component reruns once after mounting: type after it
+    _idle(page)
+    page.get_by_label("Username", exact=True).fill(user)  # type: ignore[attr-defined]
+    page.get_by_label("Password", exact=True).fill(USERS[user][1])  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Login").click()  # type: ignore[attr-defined]
+    page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    _idle(page)
+
+
+def _open(page: object, title: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()  # type: ignore[attr-defined]
+    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    _idle(page)
+
+
+def _nav_titles(page: object) -> list[str]:
+    links = page.locator('[data-testid="stSidebarNav"] a')  # type: ignore[attr-defined]
+    return [t.strip().splitlines()[-1] for t in links.all_inner_texts()]  # after the icon's ligature text
+
+
+def test_a_first_request_to_a_page_on_a_fresh_server_shows_only_the_login_form(server: str, page: object) -> None:
+    """Runs first, while no session has called st.navigation yet (legacy pages/ mode)."""
+    page.goto(f"{server}/{nav.BY_KEY['findings'].url}")  # type: ignore[attr-defined]
+    page.get_by_label("Username", exact=True).wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    _idle(page)
+    _shot(page, "00_first_request_to_a_page")
+    for test_id in ("stSidebarNav", "stMetric", "stDataFrame", "stFileUploader", "stVegaLiteChart"):
+        assert page.locator(f'[data-testid="{test_id}"]').count() == 0, test_id  # type: ignore[attr-defined]
+
+
+def test_an_advisor_uploads_the_exports_and_takes_the_plan_and_the_pack_away(server: str, page: object) -> None:
+    r = expected()
+    page.goto(server)  # type: ignore[attr-defined]
+    _shot(page, "01_login")
+    _login(page, "ada")
+    _open(page, "Engagement")
+    page.get_by_role("button", name="Clear all files").click()  # type: ignore[attr-defined]
+    page.get_by_text("No files yet").wait_for()  # type: ignore[attr-defined]
+    upload = page.locator('[data-testid="stFileUploaderDropzoneInput"]')  # type: ignore[attr-defined]
+    upload.set_input_files([str(p) for p in sample_files()])
+    page.get_by_text(f"{len(sample_files()) - 1} files ·").wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    _idle(page)
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0  # type: ignore[attr-defined]
+    _shot(page, "02_engagement")
+
+    _open(page, "Findings")
+    n = len(r.findings)
+    page.get_by_text(f"{n:,} of {n:,} findings").wait_for()  # type: ignore[attr-defined]
+    _shot(page, "04_findings")
+    for i, title in ((3, "Overview"), (5, "Virtual Accounts"), (7, "Baseline"), (8, "Renewal & leverage")):
+        _open(page, title)
+        _shot(page, f"{i:02d}_{title.split()[0].lower()}")
+
+    _open(page, "Remediation plan")
+    _shot(page, "06_plan")
+    with page.expect_download() as got:  # type: ignore[attr-defined]
+        page.get_by_role("button", name="Download plan (CSV)").click()  # type: ignore[attr-defined]
+    plan = pd.read_csv(got.value.path())
+    assert list(plan.columns) == PLAN_COLUMNS and len(plan) == len(r.plan)
+    assert plan["step"].is_monotonic_increasing
+    with page.expect_download() as got:  # type: ignore[attr-defined]
+        page.get_by_role("button", name="Download workshop pack (XLSX)").click()  # type: ignore[attr-defined]
+    book = openpyxl.load_workbook(io.BytesIO(Path(got.value.path()).read_bytes()))
+    assert book.sheetnames == list(SHEETS)
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref, ws.title
+        assert ws["A1"].font.bold and ws["A1"].fill.fgColor.rgb.endswith("1F3A5F"), ws.title
+        assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row), ws.title
+    assert book["Findings"].max_row == n + 1 and book["Plan"].max_row == len(r.plan) + 1
+
+    page.reload()  # type: ignore[attr-defined]
+    page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    _idle(page)
+    assert page.get_by_label("Password", exact=True).count() == 0  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Log out").click()  # type: ignore[attr-defined]
+    page.get_by_label("Password", exact=True).wait_for()  # type: ignore[attr-defined]
+    _idle(page)
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # type: ignore[attr-defined]
+
+
+def test_a_viewer_sees_only_the_viewer_pages(server: str, page: object) -> None:
+    page.goto(server)  # type: ignore[attr-defined]
+    _login(page, "vic")
+    assert _nav_titles(page) == [p.title for p in nav.pages_for(nav.VIEWER)]
+    for title in ("Overview", "Baseline", "Renewal & leverage"):
+        _open(page, title)
+        _shot(page, f"10_viewer_{title.split()[0].lower()}")
+    page.goto(f"{server}/{nav.BY_KEY['engagement'].url}")  # type: ignore[attr-defined]
+    page.get_by_role("heading", name="Overview", exact=True).wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    _idle(page)
+    assert page.locator('[data-testid="stFileUploader"]').count() == 0  # type: ignore[attr-defined]
