@@ -12,6 +12,7 @@ from core.estate import parse_all
 from core.ingest import FileInput
 from core.manifest import Manifest, coerce_setting, load_manifest
 from core.model import FileReport, InputError, ParsedFile, Problem, Reason
+from core.readers import MAX_BYTES
 from core.settings import Settings
 
 EXIT_INPUT = 2
@@ -27,10 +28,11 @@ def gather_inputs(args: argparse.Namespace, today: dt.date) -> tuple[Settings, l
         if missing:
             raise InputError(missing)
         manifest = Manifest(settings=Settings(as_of=today), files=())
+    too_big: list[Problem] = []
     items = [
         FileInput(
             name=_display(f.path, paths[0].parent),
-            content=f.path.read_bytes(),
+            content=_read(f.path, _display(f.path, paths[0].parent), too_big),
             kind=f.kind,
             smart_account=f.smart_account,
             virtual_account=f.virtual_account,
@@ -43,7 +45,7 @@ def gather_inputs(args: argparse.Namespace, today: dt.date) -> tuple[Settings, l
         items = [
             FileInput(
                 name=p.name,
-                content=p.read_bytes(),
+                content=_read(p, p.name, too_big),
                 kind=args.kind,
                 smart_account=args.smart_account,
                 virtual_account=args.virtual_account,
@@ -51,7 +53,19 @@ def gather_inputs(args: argparse.Namespace, today: dt.date) -> tuple[Settings, l
             )
             for p in paths
         ]
+    if too_big:
+        raise InputError(too_big)
     return _overrides(manifest.settings, args), items
+
+
+def _read(path: Path, name: str, problems: list[Problem]) -> bytes:
+    """The file's bytes; an over-size file is refused by its size on disk, before it is read into memory."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        limit = f"limit {MAX_BYTES / 2**20:,.0f} MB"
+        problems.append(Problem(name, 0, "", "", Reason.TOO_LARGE, f"the file is {size / 2**20:,.1f} MB ({limit})"))
+        return b""
+    return path.read_bytes()
 
 
 def _display(path: Path, base: Path) -> str:

@@ -150,6 +150,13 @@ def detect_day_month_order(s: pd.Series) -> str | None:
     return "DMY" if dmy else "MDY" if mdy else None
 
 
+def numeric_day_month(s: pd.Series) -> str | None:
+    """The first value written as numeric day and month (03/04/2026), else None: for messages."""
+    text = as_text(s).str.strip()
+    hits = matches(text, _NUMERIC)
+    return str(text[hits].iloc[0]) if hits.any() else None
+
+
 def decide_order(detected: str | None, setting: str | None) -> tuple[str | None, str]:
     """The order to parse a file with, and "" or the error text for a file whose order cannot be decided.
 

@@ -7,10 +7,12 @@ from collections.abc import Callable
 import pandas as pd
 
 from core import normalise
-from core.model import Reason
+from core.model import InputError, Problem, Reason
 from core.readers import RawTable
 from core.rejects import RowRejects
 from core.settings import Settings
+
+MAX_USAGE_ROWS = 4_000_000  # usage rows one instances file may derive from its licence lists (~200 bytes each)
 
 USAGE_COLUMNS = [
     "smart_account",
@@ -56,14 +58,18 @@ def instances(
     frame["instance_id"] = frame["source_file"] + "#" + frame["source_row"].astype(str)
     if "licenses" not in mapped:
         return frame, None
-    long, bad = normalise.split_license_list(frame["licenses"].fillna("").astype(str))
+    try:
+        long, bad = normalise.split_license_list(frame["licenses"].fillna("").astype(str), max_rows=MAX_USAGE_ROWS)
+    except normalise.TooManyItems as exc:
+        header = raw.headers[mapped["licenses"]]
+        detail = f"the licence lists yield {exc.count:,} usage rows (limit {MAX_USAGE_ROWS:,}): split the file"
+        raise InputError([Problem(raw.file, 0, header, "", Reason.TOO_LARGE, detail)]) from exc
     rej.add(
         bad.to_numpy(), raw.headers[mapped["licenses"]], frame["licenses"].fillna(""), Reason.BAD_LICENSE_LIST.value
     )
     pos = long.iloc[:, 0].to_numpy()
-    usage = frame.iloc[pos][
-        ["smart_account", "virtual_account", "serial", "instance_name", "host", "source_file", "source_row"]
-    ].reset_index(drop=True)
+    keep = ["smart_account", "virtual_account", "serial", "instance_name", "host", "source_file", "source_row"]
+    usage = frame[keep].iloc[pos].reset_index(drop=True)  # columns first: never copy the long licence lists
     usage["license"] = long["license"].to_numpy()
     usage["quantity"] = long["quantity"].to_numpy()
     return frame, usage[USAGE_COLUMNS]

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from core import csvwrite
+
 # A text cell starting with one of these is read by a spreadsheet as a formula (or a DDE payload).
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+# Characters XML 1.0 cannot hold: openpyxl refuses them, so an XLSX cell shows U+FFFD in their place.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _escape_text(values: pd.Series) -> pd.Series:
     text = values.astype("object")
-    is_str = text.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
+    if pd.api.types.infer_dtype(text.to_numpy(), skipna=True) in ("string", "empty"):  # all text: no per-cell test
+        is_str = text.notna()
+    else:
+        is_str = text.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
     if not is_str.any():
         return text
     s = text[is_str].astype(str)
-    risky = s.str.startswith(FORMULA_LEADS)
+    risky = s.str.startswith(FORMULA_LEADS) | s.str.lstrip().str.startswith(FORMULA_LEADS)  # " =1+2" too
     text.loc[risky[risky].index] = "'" + s[risky]
     return text
 
@@ -48,7 +56,10 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
                 out[col] = s.astype("Int64")
         elif pd.api.types.is_datetime64_any_dtype(s):
             out[col] = s.dt.strftime("%Y-%m-%d")
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    fast = csvwrite.to_csv(out, lineterminator="\r\n")  # the same bytes, written by Arrow; None: pandas writes
+    if fast is not None:
+        return fast
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8")  # CRLF: a lone CR in a cell is quoted
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -67,7 +78,11 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame], number_formats: dict[str, str] | None = None) -> bytes:
-    """A styled workbook: bold white header on a dark fill, frozen header, filters, widths, no formulas."""
+    """A styled workbook: bold white header on a dark fill, frozen header, filters, widths, no formulas.
+
+    Text is escaped as in CSV (a leading `'`) and stored as text; control characters XML cannot hold become
+    U+FFFD (the CSV keeps them).
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -80,7 +95,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], number_formats: dict[str, str] |
     for title, frame in sheets.items():
         ws = wb.create_sheet(title[:31])
         safe = safe_frame(frame)
-        ws.append([str(c) for c in safe.columns])
+        ws.append([_cell(str(c)) for c in safe.columns])
         for cell in ws[1]:
             cell.font, cell.fill = header_font, header_fill
             cell.alignment = Alignment(vertical="center")
@@ -119,4 +134,6 @@ def _cell(value: object) -> object:
         return bool(value)
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime().date()
+    if isinstance(value, str) and _XML_ILLEGAL.search(value):
+        return _XML_ILLEGAL.sub("\ufffd", value)
     return value

@@ -3,11 +3,20 @@
 Serial first (any stack member on either side), else the normalised hostname. A hostname match is only
 trusted where one side has no serial: two boxes with different serials and a reused hostname are two devices.
 All inventory records an instance matches are one device; their lifecycles combine into one verdict.
+
+Matching runs on integer codes of the serial members and hosts (core.keys), never row by row on text.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from core import keys
 
 MATCH_COLUMNS = [
     "instance_id",
@@ -27,32 +36,101 @@ _PRIORITY = {"retired": 0, "in_service": 1, "not_in_service": 2, "unknown": 3}
 
 def explode_serials(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     """One row per (key, serial member) for the rows that have a serial."""
-    s = frame[[key, "serial"]].dropna(subset=["serial"])
-    out = s.assign(member=s["serial"].astype(str).str.split(",")).explode("member")
-    out = out[out["member"].astype(str).str.len() > 0]
-    return out[[key, "member"]].drop_duplicates()
+    pos, member = keys.members(frame["serial"])
+    out = pd.DataFrame(
+        {key: frame[key].to_numpy()[pos], "member": pd.array(member, dtype="str")}, index=frame.index[pos]
+    )
+    return out.drop_duplicates()
+
+
+@dataclass(frozen=True, eq=False)
+class Keys:
+    """One frame's match keys as codes of a KeySpace: serial members (row, code) and a host code per row.
+    A code is -1 where the text is missing or absent from the KeySpace (then it can match nothing there)."""
+
+    member_row: np.ndarray
+    member: np.ndarray
+    host: np.ndarray
+    no_serial: np.ndarray  # per row: the serial cell is missing
+
+
+@dataclass(frozen=True, eq=False)
+class KeySpace:
+    """The serial members and hosts of one frame, hashed once; other frames are looked up in it."""
+
+    members: pa.Array
+    hosts: pa.Array
+    base: Keys
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> KeySpace:
+        row, text = keys.members(frame["serial"])
+        member = pc.dictionary_encode(text)
+        host = pc.dictionary_encode(keys.arrow_text(frame["host"]))
+        base = Keys(row, keys.codes(member.indices), keys.codes(host.indices), frame["serial"].isna().to_numpy())
+        return cls(member.dictionary, host.dictionary, base)
+
+    def lookup(self, frame: pd.DataFrame) -> Keys:
+        """`frame`'s keys in this space."""
+        row, text = keys.members(frame["serial"])
+        member = keys.codes(pc.index_in(text, value_set=self.members))
+        host = keys.codes(pc.index_in(keys.arrow_text(frame["host"]), value_set=self.hosts))
+        return Keys(row, member, host, frame["serial"].isna().to_numpy())
+
+
+def pairs(left: Keys, right: Keys, left_key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(left key, right row, by serial) for every pair of rows that match: a shared serial member, else (one
+    side without a serial) the same host. One pair per (key, right row), serial first.
+
+    `left_key` (int codes, one per left row) says which left rows are one subject."""
+    li, ri = keys.join(left.member, right.member)
+    serial_key, serial_rec = left_key[left.member_row[li]], right.member_row[ri]
+    hi, hj = keys.join(left.host, right.host)
+    no_serial = left.no_serial[hi] | right.no_serial[hj]
+    host_key, host_rec = left_key[hi[no_serial]], hj[no_serial]
+    key = np.concatenate([serial_key, host_key])
+    rec = np.concatenate([serial_rec, host_rec])
+    by_serial = np.arange(len(key)) < len(serial_key)
+    first = keys.first_of_pairs(key, rec)
+    return key[first], rec[first], by_serial[first]
 
 
 def match_pairs(left: pd.DataFrame, key: str, inventory: pd.DataFrame) -> pd.DataFrame:
     """(key, rec, how) pairs: `left` rows (with serial and host columns) to inventory record numbers."""
-    inv = inventory.assign(rec=range(len(inventory)))
-    by_serial = (
-        explode_serials(left, key)
-        .merge(explode_serials(inv, "rec"), on="member", how="inner")[[key, "rec"]]
-        .drop_duplicates()
+    codes, uniques = pd.factorize(left[key], use_na_sentinel=False)
+    space = KeySpace.of(left)
+    k, rec, by_serial = pairs(space.base, space.lookup(inventory), np.asarray(codes, dtype=np.int64))
+    return pd.DataFrame(
+        {
+            key: pd.Index(uniques).take(k).to_numpy(),
+            "rec": rec,
+            "how": np.where(by_serial, "serial", "hostname").astype(object),
+        }
     )
-    by_serial["how"] = "serial"
-    lh = left[[key, "host", "serial"]].dropna(subset=["host"])
-    ih = inv[["rec", "host", "serial"]].dropna(subset=["host"])
-    by_host = lh.merge(ih, on="host", how="inner", suffixes=("_l", "_r"))
-    by_host = by_host[by_host["serial_l"].isna() | by_host["serial_r"].isna()][[key, "rec"]].drop_duplicates()
-    by_host["how"] = "hostname"
-    pairs = pd.concat([by_serial, by_host], ignore_index=True)
-    return pairs.drop_duplicates(subset=[key, "rec"], keep="first")
 
 
-def match_instances(instances: pd.DataFrame, inventory: pd.DataFrame) -> pd.DataFrame:
-    """Per instance: match type, combined device lifecycle, first owner and the records that say so."""
+def _first_rows(group: np.ndarray, rows: np.ndarray, valid: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, the first of `rows` (already in the wanted order) where `valid` holds; -1 when none."""
+    g, r = group[valid], rows[valid]
+    start = np.ones(len(g), dtype=bool)
+    start[1:] = g[1:] != g[:-1]
+    out = np.full(n_groups, -1, dtype=np.int64)
+    out[g[start]] = r[start]
+    return out
+
+
+def take(column: pd.Series, rows: np.ndarray) -> pd.Series:
+    """The column's values at `rows` (-1 gives missing) on a fresh RangeIndex, keeping the column's dtype."""
+    return pd.Series(pd.api.extensions.take(column.array, rows, allow_fill=True), dtype=column.dtype)
+
+
+def match_instances(
+    instances: pd.DataFrame, inventory: pd.DataFrame, space: KeySpace | None = None, code: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Per instance: match type, combined device lifecycle, first owner and the records that say so.
+
+    `space`, `code`: the instances' KeySpace and instance_id codes (0.., first appearances in order), when the
+    caller already has them."""
     base = pd.DataFrame({"instance_id": instances["instance_id"].to_numpy()})
     if inventory.empty or instances.empty:
         out = base.assign(
@@ -67,45 +145,56 @@ def match_instances(instances: pd.DataFrame, inventory: pd.DataFrame) -> pd.Data
             inv_records=0,
         )
         return out[MATCH_COLUMNS]
-    pairs = match_pairs(instances, "instance_id", inventory)
-    rec = inventory.reset_index(drop=True)
-    p = pairs.join(rec[["lifecycle", "owner", "owner_column", "source", "status"]], on="rec")
-    by_serial = pairs["how"].eq("serial").groupby(pairs["instance_id"]).any()
-    how = by_serial.map({True: "serial", False: "hostname"})
+    icode = keys.factorize(instances["instance_id"])[0] if code is None else code
+    n = int(icode.max(initial=-1)) + 1
+    rec_frame = inventory.reset_index(drop=True)
+    space = space or KeySpace.of(instances)
+    g, rec, by_serial = pairs(space.base, space.lookup(rec_frame), icode)
 
-    flags = (
-        pd.DataFrame(
-            {
-                "instance_id": p["instance_id"],
-                "retired": p["lifecycle"] == "retired",
-                "in_service": p["lifecycle"] == "in_service",
-                "not_in_service": p["lifecycle"] == "not_in_service",
-            }
-        )
-        .groupby("instance_id")
-        .any()
-    )
-    life = pd.Series("unknown", index=flags.index, dtype="object")
-    life[flags["not_in_service"]] = "not_in_service"
-    life[flags["in_service"]] = "in_service"
-    life[flags["retired"]] = "retired"
-    life[flags["retired"] & flags["in_service"]] = "conflict"
+    life_code, lives = pd.factorize(rec_frame["lifecycle"])  # a handful of buckets: compare those, not rows
+    life_code = life_code[rec]
+    lives = pd.Series(lives)
 
-    ordered = p.assign(prio=p["lifecycle"].map(_PRIORITY).fillna(4)).sort_values(["instance_id", "prio", "rec"])
-    first = ordered.groupby("instance_id").first()
-    in_svc = ordered[ordered["lifecycle"] == "in_service"].groupby("instance_id").first()
-    owners = p.dropna(subset=["owner"]).sort_values(["instance_id", "rec"]).groupby("instance_id")["owner"].first()
-    judged = p.groupby("instance_id")["owner_column"].any()
-    counts = p.groupby("instance_id").size()
+    def is_life(value: str) -> np.ndarray:
+        return np.append(lives.eq(value).to_numpy(dtype=bool), False)[life_code]
 
-    out = base.set_index("instance_id")
-    out["match"] = how.reindex(out.index).fillna("none")
-    out["lifecycle"] = life.reindex(out.index)
-    out["owner"] = owners.reindex(out.index)
-    out["owner_judged"] = judged.reindex(out.index).fillna(False).astype(bool)
-    out["inv_source"] = first["source"].reindex(out.index)
-    out["inv_status"] = first["status"].reindex(out.index)
-    out["inv_in_service_source"] = in_svc["source"].reindex(out.index)
-    out["inv_in_service_status"] = in_svc["status"].reindex(out.index)
-    out["inv_records"] = counts.reindex(out.index).fillna(0).astype(int)
-    return out.reset_index()[MATCH_COLUMNS]
+    retired, in_service, not_in_service = is_life("retired"), is_life("in_service"), is_life("not_in_service")
+
+    def any_of(flag: np.ndarray) -> np.ndarray:
+        return np.bincount(g[flag], minlength=n) > 0
+
+    counts = np.bincount(g, minlength=n)
+    verdict = np.full(n, np.nan, dtype=object)
+    verdict[counts > 0] = "unknown"
+    verdict[any_of(not_in_service)] = "not_in_service"
+    verdict[any_of(in_service)] = "in_service"
+    verdict[any_of(retired)] = "retired"
+    verdict[any_of(retired) & any_of(in_service)] = "conflict"
+    how = np.where(any_of(by_serial), "serial", np.where(counts > 0, "hostname", "none"))
+
+    prio = np.append(lives.map(_PRIORITY).fillna(4).to_numpy(dtype=float), 4)[life_code]
+    order = np.lexsort((rec, prio, g))
+    gs, rs = g[order], rec[order]
+    source, status, owner = rec_frame["source"], rec_frame["status"], rec_frame["owner"]
+
+    def first(column: pd.Series, among: np.ndarray | None = None) -> np.ndarray:
+        valid = column.notna().to_numpy()[rs]
+        return _first_rows(gs, rs, valid if among is None else valid & among[order], n)
+
+    by_rec = np.lexsort((rec, g))
+    owner_row = _first_rows(g[by_rec], rec[by_rec], owner.notna().to_numpy()[rec[by_rec]], n)
+    judged = any_of(rec_frame["owner_column"].fillna(False).to_numpy(dtype=bool)[rec])
+
+    out = {
+        "instance_id": base["instance_id"],
+        "match": pd.Series(how[icode], dtype="str"),
+        "lifecycle": pd.Series(verdict[icode], dtype=object),
+        "owner": take(owner, owner_row[icode]),
+        "owner_judged": pd.Series(judged[icode]),
+        "inv_source": take(source, first(source)[icode]),
+        "inv_status": take(status, first(status)[icode]),
+        "inv_in_service_source": take(source, first(source, in_service)[icode]),
+        "inv_in_service_status": take(status, first(status, in_service)[icode]),
+        "inv_records": pd.Series(counts[icode].astype(int)),
+    }
+    return pd.DataFrame(out)[MATCH_COLUMNS]

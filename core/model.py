@@ -27,6 +27,7 @@ class Reason(StrEnum):
     UNKNOWN_KIND = "unknown_kind"
     MISSING_COLUMN = "missing_column"
     TOO_LARGE = "too_large"
+    WARNING = "warning"  # a note on the file (ragged rows, a repeated column) listed with its problems
 
 
 class Skip(StrEnum):
@@ -100,12 +101,37 @@ class ParsedFile:
     rejects: pd.DataFrame  # REJECT_COLUMNS, one row per rejected input row and column
     usage: pd.DataFrame | None = None
 
+    def problems(self, limit: int | None = None) -> list[Problem]:
+        """Everything to tell the user about this file in one list: its warnings, then every rejected cell."""
+        notes = [Problem(self.report.file, 0, "", "", Reason.WARNING, w) for w in self.report.warnings]
+        return notes + reject_problems(self.rejects, limit)
+
 
 REJECT_COLUMNS = ["file", "row", "column", "value", "reason"]
 
 
 def empty_rejects() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "object") for c in REJECT_COLUMNS})
+
+
+def reject_problems(rejects: pd.DataFrame, limit: int | None = None) -> list[Problem]:
+    """Rejects (REJECT_COLUMNS) as Problems, at most `limit` of them and then one line counting the rest."""
+    shown = rejects if limit is None else rejects.head(limit)
+    out = [
+        Problem(str(f), int(r), str(c), str(v), _reason(str(code)))
+        for f, r, c, v, code in zip(
+            shown["file"], shown["row"], shown["column"], shown["value"], shown["reason"], strict=True
+        )
+    ]
+    if len(rejects) > len(shown):
+        more = f"… and {len(rejects) - len(shown):,} more problems in other rows"
+        out.append(Problem(str(rejects["file"].iloc[0]), 0, "", "", Reason.WARNING, more))
+    return out
+
+
+def _reason(code: str) -> Reason:
+    key = code.split(":", 1)[0]
+    return Reason(key) if key in Reason._value2member_map_ else Reason.WARNING
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

@@ -279,16 +279,32 @@ def _license_items(cells: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, cell_bad
 
 
-def split_license_list(s: pd.Series, index_name: str = "row") -> tuple[pd.DataFrame, pd.Series]:
+class TooManyItems(ValueError):
+    """A column's licence lists would yield more rows than the caller's budget."""
+
+    def __init__(self, count: int):
+        self.count = count
+        super().__init__(f"{count:,} licence items")
+
+
+def split_license_list(
+    s: pd.Series, index_name: str = "row", max_rows: int | None = None
+) -> tuple[pd.DataFrame, pd.Series]:
     """Usage rows from a licence-list cell ("DNA Advantage (1); Network Advantage") and a bad-cell mask.
 
     Items are separated by `;`, `|`, a newline, or a comma right after a `(N)`; a trailing `(N)`, `x N` or
     `- N` is the quantity (default 1). A cell with a malformed quantity (`DNA (abc)`, `(1.5)`, `(-1)`) or a
     quantity with no name is bad and yields no rows. Columns: `index_name` (the label in `s`), license
-    (str), quantity (Int64), in the order of `s` and of the items within a cell.
+    (str), quantity (Int64), in the order of `s` and of the items within a cell. Raises TooManyItems, before
+    building them, when the rows would number more than `max_rows` (a cell can list thousands of items).
     """
     codes, uniques = pd.factorize(clean_text(s), use_na_sentinel=True)
     items, cell_bad = _license_items(pd.Series(uniques, dtype="str"))
+    if max_rows is not None:
+        per_cell = np.bincount(items["cell"].to_numpy(dtype=np.int64), minlength=len(uniques) + 1)
+        total = int(per_cell[codes[codes >= 0]].sum())
+        if total > max_rows:
+            raise TooManyItems(total)
     rows = pd.DataFrame({"pos": np.arange(len(s)), "cell": codes})[codes >= 0]
     merged = rows.merge(items, on="cell", how="inner", sort=False)
     frame = pd.DataFrame(

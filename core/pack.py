@@ -1,4 +1,7 @@
-"""The XLSX workshop pack: summary, findings, plan, baseline and assumptions, styled, with no formulas."""
+"""The XLSX workshop pack: summary, findings, plan, baseline and assumptions, styled, with no formulas.
+
+Built from a live reconcile result (`workshop_pack`) or from a locked snapshot's stored CSVs (`snapshot_pack`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from core.export import xlsx_bytes
 from core.findings_model import FINDING_COLUMNS
 from core.reconcile import ReconcileResult
 from core.settings import SETTING_HELP, SETTING_NAMES
+from core.snapshots import read_csv
+from core.store import Snapshot
 
 SHEETS = ("Summary", "Findings", "Plan", "Baseline", "Assumptions")
 NUMBER_FORMATS = {"value": "#,##0.00", "quantity": "#,##0", "source_row": "0"}
@@ -93,3 +98,73 @@ def _summary_formats(book: bytes) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# A locked snapshot's CSVs hold text; these columns go back to numbers so the pack's cells are numbers.
+_NUMERIC = {
+    "Findings": ("quantity", "source_row"),
+    "Plan": ("step", "quantity", "value"),
+    "Baseline": (
+        "purchased",
+        "in_use",
+        "reserved",
+        "removable",
+        "released",
+        "clean_in_use",
+        "balance",
+        "clean_balance",
+        "transfer_in",
+        "transfer_out",
+        "final_balance",
+    ),
+}
+
+
+def _numbers(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    out = frame.copy()
+    for c in columns:
+        if c in out.columns:
+            out[c] = pd.to_numeric(out[c].where(out[c] != ""), errors="coerce")
+    return out
+
+
+def _snapshot_summary(snap: Snapshot) -> pd.DataFrame:
+    info, summary = snap.info, snap.summary
+    totals = summary.get("totals") or {}
+    rows: list[tuple[str, object, str]] = [
+        ("Client", str(snap.settings.get("client") or ""), ""),
+        ("As of", info.as_of, "date"),
+        ("Snapshot", info.id, "id"),
+        ("Locked at", info.locked_at, "UTC"),
+        ("Locked by", info.locked_by, ""),
+        ("Note", info.note, ""),
+        ("Fingerprint", info.fingerprint, "SHA-256 of baseline.csv"),
+    ]
+    rows += [
+        (f"Total: {k}", v, "") for k, v in totals.items() if isinstance(v, int | float) and not isinstance(v, bool)
+    ]
+    rows += [(f"Findings: {code}", n, "findings") for code, n in (summary.get("findings") or {}).items() if n]
+    rows += [
+        (f"Input: {i.get('file')}", i.get("rows_read"), f"rows read; sha256 {i.get('sha256')}") for i in snap.inputs
+    ]
+    frame = pd.DataFrame(rows, columns=["item", "value", "unit"])
+    frame["value"] = frame["value"].astype(object)
+    return frame
+
+
+def snapshot_pack(snap: Snapshot) -> bytes:
+    """The workshop pack of a locked snapshot, built from its stored CSVs (same sheets as the live pack)."""
+    sheets = {
+        "Summary": _snapshot_summary(snap),
+        "Findings": _numbers(read_csv(snap.findings_csv), _NUMERIC["Findings"]),
+        "Plan": _numbers(read_csv(snap.plan_csv), _NUMERIC["Plan"]),
+        "Baseline": _numbers(read_csv(snap.baseline_csv), _NUMERIC["Baseline"]),
+        "Assumptions": pd.DataFrame(
+            {
+                "setting": list(SETTING_NAMES),
+                "value": ["" if snap.settings.get(n) is None else str(snap.settings.get(n)) for n in SETTING_NAMES],
+                "meaning": [SETTING_HELP.get(n, "") for n in SETTING_NAMES],
+            }
+        ),
+    }
+    return _summary_formats(xlsx_bytes(sheets, number_formats=NUMBER_FORMATS))

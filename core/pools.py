@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from core import keys
 from core.rebalance import rebalance, split_pools
 
 BASELINE_COLUMNS = [
@@ -97,6 +99,25 @@ def _keyed(frame: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
     return out
 
 
+def _collapse(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """One row per (smart_account, virtual_account, license) with its quantity summed, in order of first
+    appearance: every pool figure is a sum per pool and names are taken in first-seen order, so this changes
+    no result, and a million usage rows become a few dozen."""
+    if frame is None or len(frame) < 2:
+        return frame
+    columns = [*SCOPE, "license"]
+    group = keys.combine(*(pd.factorize(frame[c], use_na_sentinel=False)[0] for c in columns))
+    group, distinct = pd.factorize(group)
+    if len(distinct) == len(frame):
+        return frame
+    first = np.empty(len(distinct), dtype=np.int64)
+    first[group[::-1]] = np.arange(len(group))[::-1]
+    out = frame[columns].iloc[first].reset_index(drop=True)
+    out["quantity"] = frame["quantity"].groupby(group, sort=False).sum().to_numpy()
+    out["quantity"] = out["quantity"].astype(frame["quantity"].dtype)
+    return out
+
+
 def _quantity_by_pool(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame.groupby(POOL)["quantity"].sum().astype(INT).rename(name)
 
@@ -134,9 +155,9 @@ def build_pools(
     the instances the rules remove and reservations being released.
     """
     lic = _keyed(licenses, ["purchased", "in_use", "reserved", "license_class"])
-    use = _keyed(usage, ["quantity"])
+    use = _keyed(_collapse(usage), ["quantity"])
     res = _keyed(reservations, ["quantity"])
-    rem = _keyed(removable, ["quantity"])
+    rem = _keyed(_collapse(removable), ["quantity"])
     rel = _keyed(released, ["quantity"])
     frames = [lic, use, res, rem, rel]
 

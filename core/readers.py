@@ -3,6 +3,10 @@
 The format is sniffed from the content (never the extension). CSV: UTF-8 (BOM or not), UTF-16, else
 Windows-1252; delimiter `,` `;` or tab. XLSX: see core.workbook. Banner rows above the header, blank rows
 and `Total` rows are skipped and counted, so rows_read == len(data) + sum(skipped.values()).
+
+Memory is bounded before pandas parses anything: bytes (MAX_BYTES), columns (MAX_COLUMNS, Excel's own limit)
+and rows × columns (MAX_CELLS, estimated from the line count): ingesting costs about 180 bytes per cell, so
+the budget keeps one file under about 2.5 GB whatever its shape (a 20 MB file of one-letter rows is 10M rows).
 """
 
 from __future__ import annotations
@@ -11,17 +15,20 @@ import codecs
 import csv
 import io
 import re
+import warnings as pywarnings
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from core import detect, workbook
+from core import csvfast, detect, workbook
 from core.model import Reason, Skip
 from core.workbook import NOT_VALID, refuse
 
 MAX_BYTES = 200 * 1024 * 1024
+MAX_COLUMNS = 16_384  # Excel's own limit: a wider row is not a table anyone exported
+MAX_CELLS = 8_000_000  # rows × columns: about 1.1M rows of a 7-column CSSM export (130 MB)
 HEAD_ROWS = 30  # the header is looked for in this many rows
 SNIFF_LINES = 50  # non-empty records that decide the delimiter
 SAMPLE_CHARS = 256 * 1024
@@ -75,7 +82,7 @@ def read_table(
     `header_hint`: header texts a manual mapping names, so a header no alias recognises is still found.
     """
     if not content:
-        raise refuse(file, Reason.NOT_READABLE, "the file is empty")
+        raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (the file is empty)")
     if len(content) > max_bytes:
         mb = len(content) / 2**20
         raise refuse(file, Reason.TOO_LARGE, f"the file is {mb:,.1f} MB (limit {max_bytes / 2**20:,.0f} MB)")
@@ -176,7 +183,7 @@ def _read_csv(file: str, content: bytes, warnings: list[str], hint: tuple[str, .
         sample = sample[: max(sample.rfind("\n"), sample.rfind("\r")) + 1] or sample
     lines = _LINE.findall(sample)
     if not any(line.strip() for line in lines):
-        raise refuse(file, Reason.NOT_READABLE, "the file has no text")
+        raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (the file has no text, only blank lines)")
     for delimiter in _delimiters(lines[: SNIFF_LINES * 4]):  # the sniffed one, else whichever shows a header
         head, ends = _head(lines, delimiter)
         header = detect.find_header(head, hint)
@@ -185,6 +192,8 @@ def _read_csv(file: str, content: bytes, warnings: list[str], hint: tuple[str, .
     else:
         raise refuse(file, Reason.NO_HEADER, f"no header row in the first {HEAD_ROWS} rows; {detect.expected()}")
     headers = [c.strip() for c in head[header]]
+    if len(headers) > MAX_COLUMNS:
+        raise refuse(file, Reason.TOO_LARGE, f"the header row has {len(headers):,} cells (limit {MAX_COLUMNS:,})")
     offset = sum(len(line) for line in lines[: ends[header]])
     if encoding in ("utf-8", "utf-8-sig") and not nul:  # the bytes as they are: no re-encoding
         body = content[len(codecs.BOM_UTF8) * (encoding == "utf-8-sig") + len(text[:offset].encode("utf-8")) :]
@@ -194,37 +203,67 @@ def _read_csv(file: str, content: bytes, warnings: list[str], hint: tuple[str, .
     return _finish(file, headers, frame, header, warnings + more, encoding=encoding, delimiter=delimiter)
 
 
+def _budget(file: str, rows: int, columns: int, wide_row: int | None = None) -> None:
+    """Refuse a table too wide or too big to hold in memory, before it is parsed."""
+    if columns > MAX_COLUMNS:
+        where = f"row {wide_row:,}" if wide_row is not None else "a row"
+        raise refuse(
+            file, Reason.TOO_LARGE, f"{where} has {columns:,} cells (limit {MAX_COLUMNS:,}): not a table we can read"
+        )
+    if rows * columns > MAX_CELLS:
+        raise refuse(
+            file,
+            Reason.TOO_LARGE,
+            f"about {rows:,} rows × {columns:,} columns is over the limit of {MAX_CELLS:,} cells per file: "
+            "split the file, or drop columns and blank rows",
+        )
+
+
 def _parse_body(file: str, body: bytes, delimiter: str, width: int, first_row: int) -> tuple[pd.DataFrame, list[str]]:
     """pandas' C parser, all text; a row wider than the header widens the parse (a few retries), a broken
-    quote falls back to the csv module."""
-    n, unclosed = width, False
+    quote falls back to the csv module. Widths and sizes are checked against the budget before each parse."""
+    lines = max(body.count(b"\n"), body.count(b"\r")) + 1  # at least the number of records
+    end = min((i for i in (body.find(b"\n"), body.find(b"\r")) if i >= 0), default=len(body))
+    n = max(width, body[:end].count(delimiter.encode()) + 1)  # pandas takes the first row's width as given
+    _budget(file, lines, n, first_row)
+    fast = csvfast.read_body(body, delimiter, n)  # Arrow's threaded parser, when it reads exactly as pandas would
+    if fast is not None:
+        return _cut_extra(fast, width, first_row)
+    unclosed = False
     for _ in range(4):
         try:
-            frame = pd.read_csv(
-                io.BytesIO(body),
-                sep=delimiter,
-                header=None,
-                names=range(n),
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                skip_blank_lines=False,
-                engine="c",
-                encoding="utf-8",
-            )
+            with pywarnings.catch_warnings(record=True) as caught:
+                pywarnings.simplefilter("always", pd.errors.ParserWarning)
+                frame = pd.read_csv(
+                    io.BytesIO(body),
+                    sep=delimiter,
+                    header=None,
+                    names=range(n),
+                    index_col=False,
+                    dtype=str,
+                    keep_default_na=False,
+                    na_filter=False,
+                    skip_blank_lines=False,
+                    engine="c",
+                    encoding="utf-8",
+                )
         except pd.errors.ParserError as exc:
-            wider = re.search(r"saw (\d+)", str(exc))
+            wider = re.search(r"line (\d+), saw (\d+)", str(exc))
             if wider is None:
                 unclosed = "EOF inside string" in str(exc)
                 break
-            n = max(n + 1, int(wider.group(1)))
+            n = max(n + 1, int(wider.group(2)))
+            _budget(file, lines, n, first_row + int(wider.group(1)) - 1)
             continue
-        if isinstance(frame.index, pd.RangeIndex):
+        if not any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
             return _cut_extra(frame, width, first_row)
-        n += frame.index.nlevels  # the first row was wider: pandas made an index of its leading cells
+        break  # the first record spans lines and is wider than counted: pandas cut it, so read it exactly
     text = body.decode("utf-8")
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows: list[list[str]] = []
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            _budget(file, lines, len(row), first_row + len(rows))
+            rows.append(row)
     except csv.Error as exc:
         raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (CSV error: {exc})") from exc
     frame, warnings = _frame_from_rows(rows, width, first_row)
@@ -234,26 +273,31 @@ def _parse_body(file: str, body: bytes, delimiter: str, width: int, first_row: i
 
 
 def _frame_from_rows(rows: list[list[str]], width: int, first_row: int) -> tuple[pd.DataFrame, list[str]]:
-    """Ragged text rows -> a str frame of at least `width` columns, short rows padded with ""."""
-    n = max(width, max(map(len, rows), default=0))
-    padded = [row if len(row) == n else [*row, *[""] * (n - len(row))] for row in rows]
-    frame = pd.DataFrame(padded, columns=range(n), dtype=str) if rows else pd.DataFrame(columns=range(n), dtype=str)
-    return _cut_extra(frame, width, first_row)
+    """Ragged text rows -> a str frame of `width` columns: short rows padded with "", longer ones cut (warned)."""
+    extra = [i for i, row in enumerate(rows) if len(row) > width and any(c.strip() for c in row[width:])]
+    cut = [row[:width] if len(row) >= width else [*row, *[""] * (width - len(row))] for row in rows]
+    frame = (
+        pd.DataFrame(cut, columns=range(width), dtype=str) if rows else pd.DataFrame(columns=range(width), dtype=str)
+    )
+    return frame, _extra_warning(np.asarray(extra, dtype=np.int64), first_row)
 
 
 def _cut_extra(frame: pd.DataFrame, width: int, first_row: int) -> tuple[pd.DataFrame, list[str]]:
     """Keep the header's columns; cells beyond them are dropped, with a warning when any holds text."""
     if frame.shape[1] <= width:
         return frame, []
-    extra = np.zeros(len(frame), dtype=bool)
-    for c in frame.columns[width:]:
-        extra |= frame[c].str.strip().ne("").to_numpy()
-    warnings = []
-    if extra.any():
-        rows = np.flatnonzero(extra)
-        where = ", ".join(str(first_row + i) for i in rows[:5]) + (" …" if len(rows) > 5 else "")
-        warnings.append(f"{len(rows)} row(s) with more cells than the header (row {where}): extra cells not read")
-    return frame.iloc[:, :width], warnings
+    block = frame.iloc[:, width:].to_numpy(dtype=object)
+    filled = block != ""
+    row_of = np.nonzero(filled)[0]
+    text = pd.Series(block[filled], dtype=str).str.strip().ne("").to_numpy(dtype=bool)
+    return frame.iloc[:, :width], _extra_warning(np.unique(row_of[text]), first_row)
+
+
+def _extra_warning(rows: np.ndarray, first_row: int) -> list[str]:
+    if not len(rows):
+        return []
+    where = ", ".join(str(first_row + i) for i in rows[:5]) + (" …" if len(rows) > 5 else "")
+    return [f"{len(rows)} row(s) with more cells than the header (row {where}): extra cells not read"]
 
 
 def _finish(

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from core.findings_model import CODES, CONFIDENCE_ORDER, FINDING_COLUMNS, empty_findings, make_findings
-from core.instances import assess_instances
+from core.instances import Link, assess_instances
 from core.model import Estate, FileReport
 from core.ownership import assess_ownership
 from core.plan import build_plan
@@ -141,18 +141,21 @@ def _pool_findings(pools: Pools, ea: pd.DataFrame) -> list[pd.DataFrame]:
     return parts
 
 
-def _values(result_usage: pd.DataFrame, reservations: pd.DataFrame, prices: pd.DataFrame) -> pd.Series:
-    """Money per subject (instance or reservation) when prices exist: quantity × unit price."""
+def _values(
+    usage: pd.DataFrame, link: Link, reservations: pd.DataFrame, prices: pd.DataFrame, subjects: pd.Series
+) -> pd.Series:
+    """Money per subject (instance or reservation) when prices exist: quantity × unit price. Instances are
+    valued only when among `subjects` (the findings' subjects: the only ones the plan can show)."""
     if prices.empty:
         return pd.Series(dtype="float64")
     price = prices.dropna(subset=["unit_price"]).assign(k=license_key(prices["license"])).drop_duplicates("k")
     table = price.set_index("k")["unit_price"]
-    u = result_usage.dropna(subset=["instance_id"])
-    inst = (
-        (u["quantity"].astype("float64") * license_key(u["license"]).map(table))
-        .groupby(u["instance_id"])
-        .sum(min_count=1)
-    )
+    used = link.among(subjects.dropna())
+    names, distinct = pd.factorize(usage.loc[used, "license"], use_na_sentinel=False)
+    unit = license_key(pd.Series(distinct)).map(table).to_numpy(dtype="float64")[names]
+    amount = pd.Series(usage.loc[used, "quantity"].astype("float64").to_numpy() * unit)
+    inst = amount.groupby(link.code[used]).sum(min_count=1)
+    inst.index = pd.Index(link.ids.to_numpy(dtype=object)[inst.index.to_numpy()])
     res = reservations["quantity"].astype("float64") * license_key(reservations["license"]).map(table)
     res.index = "reservation#" + reservations["rid"].astype(str)
     return pd.concat([inst, res]).dropna()
@@ -162,11 +165,9 @@ def reconcile(estate: Estate, settings: Settings) -> ReconcileResult:
     """Steps 1–6 of the audit over a whole estate."""
     f = estate.frames
     inst, inst_findings, link = assess_instances(f["instances"], f["usage"], f["licenses"], f["inventory"], settings)
-    usage = f["usage"].assign(instance_id=link.to_numpy())
     res, res_findings = assess_reservations(f["reservations"], inst, f["inventory"])
 
-    removable_ids = set(inst.loc[inst["removable"], "instance_id"])
-    removable = usage[usage["instance_id"].isin(removable_ids)][QTY]
+    removable = f["usage"].loc[link.among(inst.loc[inst["removable"], "instance_id"]), QTY]
     released = res[res["release"]][QTY] if not res.empty else res.reindex(columns=QTY)
     pools = build_pools(
         f["licenses"] if estate.has("licenses") else None, f["usage"], f["reservations"], removable, released
@@ -196,7 +197,7 @@ def reconcile(estate: Estate, settings: Settings) -> ReconcileResult:
         .reset_index(drop=True)
     )
 
-    values = _values(usage, res, f["prices"])
+    values = _values(f["usage"], link, res, f["prices"], findings["subject"])
     return_code = (
         pd.Series(res["return_code"].to_numpy(), index="reservation#" + res["rid"].astype(str))
         if not res.empty
@@ -217,5 +218,5 @@ def reconcile(estate: Estate, settings: Settings) -> ReconcileResult:
         leverage=leverage(settings),
         reports=estate.reports,
         rejects=estate.rejects,
-        orphan_usage=int(usage["instance_id"].isna().sum()),
+        orphan_usage=int((link.code < 0).sum()),
     )

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from core.findings_model import make_findings
+from core.instances import REMOVAL_ORDER
 from core.match import match_pairs
 
 
@@ -28,7 +29,16 @@ def assess_reservations(
     all_removable = ip.groupby("rid")["removable"].all().reindex(res["rid"], fill_value=False).to_numpy()
     live_inst = (~ip["removable"] | ip["removal"].eq("DUPLICATE_REGISTRATION")) & ~ip["stale"]
     inst_live = live_inst.groupby(ip["rid"]).any().reindex(res["rid"], fill_value=False).to_numpy()
-    first_inst = ip.sort_values(["rid", "rec"]).groupby("rid").first().reindex(res["rid"])
+    # The instance named in the evidence: the strongest removal reason, then the name, so the text does not
+    # depend on the order of the rows in the instances file.
+    rank = ip["removal"].map({code: i for i, code in enumerate(REMOVAL_ORDER)}).fillna(len(REMOVAL_ORDER))
+    first_inst = (
+        ip.assign(_rank=rank)
+        .sort_values(["rid", "_rank", "instance_name", "rec"])
+        .groupby("rid")
+        .first()
+        .reindex(res["rid"])
+    )
 
     if inventory.empty:
         retired = in_service_rec = present_rec = np.zeros(n, dtype=bool)
