@@ -128,6 +128,9 @@ class Store:
                 raise
 
     def _migrate(self, db: sqlite3.Connection) -> None:
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        if app_id == APPLICATION_ID and db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return  # current: no write lock needed to open it
         db.execute("BEGIN IMMEDIATE")
         try:
             app_id = db.execute("PRAGMA application_id").fetchone()[0]
@@ -170,6 +173,15 @@ class Store:
         self._require(engagement_id, by, "advisor")
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO members VALUES (?, ?, ?)", (engagement_id, username, role))
+
+    def members(self, engagement_id: int, by: str) -> list[tuple[str, str]]:
+        """(username, role) of an engagement's members, for one of its members."""
+        self._require(engagement_id, by)
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT username, role FROM members WHERE engagement_id = ? ORDER BY username", (engagement_id,)
+            ).fetchall()
+        return [(str(u), str(r)) for u, r in rows]
 
     def engagements(self, username: str) -> list[Engagement]:
         """Only the engagements `username` is a member of."""

@@ -67,6 +67,9 @@ def test_a_user_sees_only_engagements_they_belong_to_and_a_viewer_cannot_lock(st
         store.update_settings(e1, {"stale_days": 30}, by="vic")
     assert store.snapshot(sid, "vic").info.locked_by == "ann"
     assert store.snapshots(e2, "bob") == []
+    assert store.members(e1, "vic") == [("ann", "advisor"), ("vic", "viewer")]
+    with pytest.raises(StoreError, match="not a member"):
+        store.members(e1, "bob")
 
 
 def test_a_changed_baseline_file_fails_the_fingerprint_check(store):
