@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import baseline, engagement, findings, overview, plan, renewal, virtual_accounts
-from ui import auth, authfile, layout, nav
+from ui import auth, authfile, layout, nav, startup
 
 RENDER = {
     "engagement": engagement.render,
@@ -26,6 +26,7 @@ def _login_only() -> None:
 
 
 st.set_page_config(page_title="Smart Account Hygiene", page_icon=":material/verified_user:", layout="wide")
+startup.check()  # XSRF on, error details off…: else a refusal and no login form
 try:
     config = authfile.load()
 except authfile.AuthFileError as err:

@@ -1,4 +1,5 @@
-"""Baseline: the clean licence baseline per Smart Account, Virtual Account and licence, and its CSV."""
+"""Baseline: the clean licence baseline and its CSV; lock it, list, compare and verify the locked snapshots,
+and check remediation progress against a lock."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import hashlib
 import streamlit as st
 
 from core.outputs import output_files
-from ui import auth, fmt, layout, tables
+from core.reconcile import ReconcileResult
+from ui import auth, engagements, fmt, layout, snapshots, tables
 
 # The figures a renewal conversation needs first; the rest of baseline.csv follows.
 _COLUMNS = {
@@ -28,14 +30,7 @@ _COLUMNS = {
 }
 
 
-def render() -> None:
-    auth.require("baseline")
-    r = layout.need_result()
-    layout.header(
-        "Baseline",
-        "The clean baseline: what each Virtual Account consumes once the clean-up is done. "
-        "This is the number to defend at the renewal.",
-    )
+def _current(r: ReconcileResult) -> None:
     b = r.baseline
     data = output_files(r)["baseline.csv"]
     known = b["purchased"].notna()
@@ -69,7 +64,7 @@ def render() -> None:
         column_order=list(_COLUMNS),
         hide_index=True,
         width="stretch",
-        height=tables.height(len(b)),
+        height=tables.height(len(b), 420),
         column_config={
             c: (label if c in ("smart_account", "virtual_account", "license") else tables.count_column(label))
             for c, label in _COLUMNS.items()
@@ -82,9 +77,38 @@ def render() -> None:
         "text/csv",
         icon=":material/download:",
         on_click="ignore",
-        type="primary",
     )
-    st.caption(
-        f"SHA-256 of baseline.csv: `{hashlib.sha256(data).hexdigest()}` (the fingerprint in summary.json). "
-        "Locking a baseline as an immutable snapshot comes with the persistence release."
+    st.caption(f"SHA-256 of baseline.csv: `{hashlib.sha256(data).hexdigest()}` (the fingerprint in summary.json).")
+
+
+def render() -> None:
+    auth.require("baseline")
+    layout.header(
+        "Baseline",
+        "The clean baseline: what each Virtual Account consumes once the clean-up is done. Lock it as the "
+        "audit-ready record about 6 months before the renewal, and check the remediation against it later.",
     )
+    e = engagements.current()
+    r = layout.result_or_none()
+    infos = (engagements.call(lambda s: s.snapshots(e.id, engagements.username())) or []) if e else []
+    names = ["Current baseline", f"Locked snapshots ({len(infos)})", "Compare", "Progress since a lock", "Verify"]
+    current, listed, compared, progressed, verified = st.tabs(names)
+    with current:
+        if r is not None:
+            snapshots.lock_form(e, r)
+            _current(r)
+    fetch = snapshots.fetcher()
+    for tab in (listed, compared, progressed, verified):
+        with tab:
+            if e is None:
+                st.info(engagements.none_message(), icon=":material/info:")
+            elif not infos:
+                st.info(f"No baseline of {fmt.md(e.name)} is locked yet.", icon=":material/info:")
+            elif tab is listed:
+                snapshots.listing(infos, fetch, e.name)
+            elif tab is compared:
+                snapshots.compare(infos, fetch)
+            elif tab is progressed:
+                snapshots.progress_view(infos, fetch, r)
+            else:
+                snapshots.verify(infos)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import auth, explain, files, fmt, forms, layout, state
+from ui import auth, engagement_panel, engagements, explain, files, fmt, forms, layout, state
 
 _TYPES = ["csv", "tsv", "txt", "xlsx", "toml"]
 
@@ -30,7 +30,7 @@ def _sources() -> None:
 def _uploader() -> None:
     n = st.session_state.get("sah_upload_n", 0)
     if state.source() == "sample":
-        st.caption("The sample estate is loaded. Dropping files here starts a new engagement with them.")
+        st.caption("The sample estate is loaded. Files dropped here replace it.")
     got = st.file_uploader(
         "Drop the exports here: CSV or XLSX, any number at once (and optionally an engagement.toml)",
         type=_TYPES,
@@ -41,6 +41,8 @@ def _uploader() -> None:
     )
     if got:
         st.session_state["sah_upload_problems"] = state.add_files([(f.name, f.getvalue()) for f in got])
+        if any(f.name.lower().endswith(".toml") for f in got):
+            engagements.save_settings(state.settings())  # an engagement.toml's settings are the engagement's
         st.session_state["sah_upload_n"] = n + 1  # a fresh, empty uploader: the files now live in the table
         st.rerun()
     for line in st.session_state.get("sah_upload_problems", []):
@@ -63,8 +65,12 @@ def _summary(a: state.Analysis) -> None:
 def render() -> None:
     auth.require("engagement")
     layout.header("Engagement", "Client and renewal, the client's exports, and how every file was read.")
-    with st.expander("Client and renewal settings", expanded=not state.settings().client):
-        forms.settings_form()
+    engagement_panel.panel()
+    if engagements.can_change():
+        with st.expander("Client and renewal settings", expanded=not state.settings().client):
+            forms.settings_form()
+    else:
+        st.caption("You are a viewer of this engagement: its settings are read-only for you.")
     _sources()
     _uploader()
     a = state.analysis()

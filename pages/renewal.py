@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.renewal import leverage, milestones, sensitivity
 from core.settings import SETTING_HELP, Settings
-from ui import auth, charts, fmt, layout, state
+from ui import auth, charts, engagements, fmt, layout, state
 
 
 def _assumptions(s: Settings) -> Settings:
@@ -111,9 +111,9 @@ def render() -> None:
         "Every assumption is shown above and can be changed."
     )
     st.altair_chart(charts.sensitivity(sensitivity(what), lev), width="stretch")
-    if auth.can_edit() and what != s:
+    if engagements.can_change() and what != s:
         if st.button("Use these assumptions for the engagement", icon=":material/save:"):
-            state.set_settings(what)
+            engagements.save_settings(what)
             st.rerun()
     elif what != s:
         st.caption("A what-if: your changes are not saved to the engagement.")

@@ -19,7 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_exports" / "engagement.toml"
 ARTIFACTS = ROOT / "test-artifacts"
 # username: (role, password)
-USERS = {"ada": ("advisor", "ada-advisor-pass"), "vic": ("viewer", "vic-viewer-pass")}
+USERS = {
+    "ada": ("advisor", "ada-advisor-pass"),
+    "bo": ("advisor", "bo-advisor-pass"),
+    "vic": ("viewer", "vic-viewer-pass"),
+}
 
 
 def write_auth(path: Path) -> Path:

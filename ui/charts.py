@@ -205,3 +205,32 @@ def sensitivity(curve: pd.DataFrame, lev: Leverage) -> alt.Chart:
             height=340, title=_title("Leverage sensitivity", "shaded: the assumed low–high range")
         )
     )
+
+
+def pool_deltas(pools: pd.DataFrame, title: str) -> alt.Chart:
+    """Change in clean in use per pool between two snapshots: one bar per pool, down (green) is good."""
+    frame = pools.assign(
+        pool=pools["smart_account"] + " / " + pools["virtual_account"] + " / " + pools["license"],
+        change=pools["clean_in_use_delta"].astype(float),
+    )
+    frame["direction"] = frame["change"].map(lambda v: "fewer licences" if v < 0 else "more licences")
+    order = frame.sort_values("change")["pool"].tolist()
+    scale = alt.Scale(domain=["fewer licences", "more licences"], range=["#0F766E", "#B91C1C"])
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(cornerRadiusEnd=2)
+        .encode(
+            y=alt.Y("pool:N", sort=order, title=None),
+            x=alt.X("change:Q", title="Change in clean in use (licences)", axis=alt.Axis(format=",d")),
+            color=alt.Color("direction:N", scale=scale, legend=alt.Legend(title=None, orient="top")),
+            tooltip=[
+                alt.Tooltip("pool:N", title="Smart Account / VA / licence"),
+                alt.Tooltip("clean_in_use_before:Q", title="Clean in use, earlier", format=","),
+                alt.Tooltip("clean_in_use_after:Q", title="Clean in use, later", format=","),
+                alt.Tooltip("change:Q", title="Change", format="+,"),
+            ],
+        )
+    )
+    return _finish(
+        chart.properties(title=_title(title, "per Smart Account, Virtual Account and licence"), height=alt.Step(22))
+    )

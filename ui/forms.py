@@ -7,11 +7,12 @@ import dataclasses
 import streamlit as st
 
 from core.settings import SETTING_HELP
-from ui import state
+from ui import engagements, state
 
 
 def settings_form() -> None:
-    """Client, as-of, renewal and staleness settings; applied together so the estate is analysed once."""
+    """Client, as-of, renewal and staleness settings; applied together so the estate is analysed once, and
+    saved with the open engagement."""
     s = state.settings()
     orders = ["auto", "DMY", "MDY"]
     with st.form("sah_settings_form"):
@@ -51,7 +52,7 @@ def settings_form() -> None:
             help=SETTING_HELP["perpetual_stale_days"],
         )
         if st.form_submit_button("Apply settings", icon=":material/check:"):
-            state.set_settings(
+            engagements.save_settings(
                 dataclasses.replace(
                     s,
                     client=client.strip(),

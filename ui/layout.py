@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core.reconcile import ReconcileResult
-from ui import authfile, fmt, nav, state
+from ui import authfile, engagements, fmt, nav, state
 
 
 def refuse_start(err: authfile.AuthFileError) -> NoReturn:
@@ -37,6 +37,7 @@ def login_header(slot: DeltaGenerator | None = None) -> DeltaGenerator:
 
 def sidebar_user(role: str) -> bool:
     """Who is logged in, on which engagement; True when the logout button was pressed."""
+    engagements.sidebar()
     with st.sidebar:
         s = state.settings()
         st.markdown(f"**{fmt.md(s.client or 'No client set')}**  \nas of {fmt.date(s.as_of)}")
@@ -58,6 +59,14 @@ def header(title: str, intro: str) -> None:
 
 def need_result() -> ReconcileResult:
     """The reconcile result, or a message saying what to do and the page stops there."""
+    r = result_or_none()
+    if r is None:
+        st.stop()
+    return r
+
+
+def result_or_none() -> ReconcileResult | None:
+    """The reconcile result, with the estate's problems said above it; None (and what to do) when there is none."""
     a = state.analysis()
     if a.failure:
         st.error(f"The reconciliation failed on this estate ({fmt.md(a.failure)}). Check the Engagement page.")
@@ -70,8 +79,7 @@ def need_result() -> ReconcileResult:
         where = (
             "Open the Engagement page to upload exports or load the sample estate."
             if (st.session_state.get("sah_role") == nav.ADVISOR)
-            else "Ask your advisor to load the engagement."
+            else "The engagement's locked baselines are on the Baseline page."
         )
         st.info(f"No estate is loaded yet. {where}")
-        st.stop()
     return a.result

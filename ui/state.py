@@ -19,8 +19,7 @@ import streamlit as st
 
 from core.estate import combine
 from core.ingest import FileInput, parse_file
-from core.manifest import FileEntry, load_manifest
-from core.manifest import parse_manifest
+from core.manifest import FileEntry, load_manifest, parse_manifest
 from core.model import InputError, ParsedFile, Problem
 from core.readers import read_table
 from core.reconcile import ReconcileResult, reconcile
@@ -195,6 +194,20 @@ def update_file(name: str, **changes: object) -> None:
 
 def remove_files(names: list[str]) -> None:
     st.session_state[_FILES] = {k: v for k, v in uploads().items() if k not in names}
+
+
+_ESTATE_KEYS = (_SETTINGS, _FILES, _ANALYSIS, _SOURCE, _ENTRIES, "sah_upload_problems")
+
+
+def take_estate() -> dict[str, object]:
+    """This session's estate (settings, files, analysis…) lifted out, to put aside while another engagement is open."""
+    return {k: st.session_state.pop(k) for k in _ESTATE_KEYS if k in st.session_state}
+
+
+def put_estate(estate: dict[str, object]) -> None:
+    for k in _ESTATE_KEYS:
+        st.session_state.pop(k, None)
+    st.session_state.update(estate)
 
 
 def clear_session() -> None:

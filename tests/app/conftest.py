@@ -11,6 +11,7 @@ from streamlit.util import calc_hash
 from tests.ui_support import ROOT, USERS, write_auth
 from ui import state
 from ui.nav import BY_KEY
+from ui.throttle import LOGINS
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -21,6 +22,14 @@ def auth_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     mp.setenv("SAH_AUTH_FILE", str(write_auth(folder / "auth.yaml")))
     yield
     mp.undo()
+
+
+@pytest.fixture(autouse=True)
+def no_login_failures() -> Iterator[None]:
+    """The login throttle is shared by every session in the process: no test inherits another's failures."""
+    LOGINS.clear()
+    yield
+    LOGINS.clear()
 
 
 @pytest.fixture(scope="session")

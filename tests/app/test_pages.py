@@ -21,17 +21,7 @@ def test_an_unauthenticated_session_sees_only_the_login_form() -> None:
     assert not any(str(k).startswith("sah_") for k in at.session_state)
 
 
-def test_a_wrong_password_is_refused_in_words() -> None:
-    at = new_app().run()
-    at.text_input[0].input("ada")
-    at.text_input[1].input("not-the-password")
-    at.button[0].click()
-    at.run()
-    assert [e.value for e in at.error] == ["Username or password is incorrect."]
-    assert not at.metric
-
-
-@pytest.mark.parametrize("user", list(USERS))
+@pytest.mark.parametrize("user", ["ada", "vic"])  # one user per role
 def test_every_page_of_the_role_renders_on_the_sample_estate(user: str, sample: dict[str, object]) -> None:
     at = open_as(user, sample)
     role = USERS[user][0]
@@ -53,7 +43,7 @@ def test_the_overview_shows_the_sample_kpis(sample: dict[str, object]) -> None:
     assert len(at.get("vega_lite_chart")) == 2
 
 
-@pytest.mark.parametrize("page_key", ["engagement", "plan", "findings", "virtual_accounts"])
+@pytest.mark.parametrize("page_key", [p.key for p in nav.PAGES if nav.VIEWER not in p.roles])
 def test_a_viewer_cannot_switch_to_an_advisor_page(page_key: str, sample: dict[str, object]) -> None:
     at = goto(open_as("vic", sample), page_key)
     assert not at.exception

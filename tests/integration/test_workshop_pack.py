@@ -6,7 +6,7 @@ import io
 
 import openpyxl
 
-from core.pack import SHEETS, workshop_pack
+from core.pack import SHEETS, snapshot_pack, workshop_pack
 from tests.ui_support import expected
 
 
@@ -31,3 +31,35 @@ def test_the_summary_formats_each_number_by_its_kind() -> None:
     assert rows["Client"].value == expected().settings.client
     settings = {row[0].value: row[1].value for row in book["Assumptions"].iter_rows(min_row=2)}
     assert settings["stale_days"] == str(expected().settings.stale_days)
+
+
+def test_a_locked_snapshot_gives_the_same_pack_from_its_stored_csvs(tmp_path) -> None:
+    from core.snapshots import payload
+    from core.store import Store
+
+    r = expected()
+    p = payload(r)
+    store = Store(tmp_path / "h.sqlite")
+    eid = store.create_engagement("Acme", r.settings.client, {}, "ada", "2026-05-01T09:00:00+00:00")
+    sid = store.lock(
+        eid,
+        "ada",
+        "2026-05-01T09:00:00+00:00",
+        p["as_of"],
+        "note",
+        p["settings"],
+        p["inputs"],
+        p["fingerprint"],
+        p["files"],
+    )
+    book = openpyxl.load_workbook(io.BytesIO(snapshot_pack(store.snapshot(sid, "ada"))))
+    assert book.sheetnames == list(SHEETS)
+    assert book["Baseline"].max_row == len(r.baseline) + 1 and book["Plan"].max_row == len(r.plan) + 1
+    header = [c.value for c in book["Baseline"][1]]
+    clean = header.index("clean_in_use") + 1
+    assert sum(book["Baseline"].cell(row=i, column=clean).value for i in range(2, book["Baseline"].max_row + 1)) == int(
+        r.baseline["clean_in_use"].sum()
+    )
+    rows = {row[0].value: row[1].value for row in book["Summary"].iter_rows(min_row=2)}
+    assert rows["Fingerprint"] == p["fingerprint"] and rows["Locked by"] == "ada" and rows["Snapshot"] == sid
+    assert not any(c.data_type == "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
