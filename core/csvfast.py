@@ -26,9 +26,7 @@ def read_body(body: bytes, delimiter: str, width: int) -> pd.DataFrame | None:
         table = pacsv.read_csv(
             io.BytesIO(body),
             read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=quoted, ignore_empty_lines=False
-            ),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=False,

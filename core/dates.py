@@ -9,10 +9,14 @@ Numeric day/month values need the file's order: `detect_day_month_order` over th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from core.normalise import as_text, extract, matches, missing_mask, to_ints
+from core.normalise import as_text, clean_text, extract, matches, to_ints
 
 ORDERS: tuple[str, ...] = ("DMY", "MDY")
 DATE_DTYPE = "datetime64[us]"
@@ -62,22 +66,82 @@ def _days_since_epoch(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray
     return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
 
 
-def _to_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray, fields: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """UTC dates (datetime64[D]) and validity from calendar fields plus the time / AM-PM / offset groups."""
-    hour, minute, second = to_ints(fields["H"]), to_ints(fields["M"]), to_ints(fields["S"])
-    has_ampm = fields["ampm"].notna().to_numpy()
-    pm = fields["ampm"].str.lower().str.startswith("p").fillna(False).to_numpy(dtype=bool)
+def _to_dates(
+    y: np.ndarray,
+    m: np.ndarray,
+    d: np.ndarray,
+    fields: pd.DataFrame | None,
+    clock: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """UTC dates (datetime64[D]) and validity from calendar fields plus the time / AM-PM / offset groups, or
+    from `clock` (hour, minute, second of a form with no AM/PM and no offset other than Z)."""
+    if clock is None:
+        assert fields is not None
+        hour, minute, second = to_ints(fields["H"]), to_ints(fields["M"]), to_ints(fields["S"])
+        has_ampm = fields["ampm"].notna().to_numpy()
+        pm = fields["ampm"].str.lower().str.startswith("p").fillna(False).to_numpy(dtype=bool)
+        offset = _offset_minutes(fields["tz"])
+    else:
+        hour, minute, second = clock
+        has_ampm = pm = np.zeros(len(y), dtype=bool)
+        offset = np.zeros(len(y), dtype=np.int64)
     leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
     month_days = _MONTH_DAYS[np.clip(m, 1, 12) - 1] + ((m == 2) & leap)
     valid = (m >= 1) & (m <= 12) & (d >= 1) & (d <= month_days) & (hour <= 23) & (minute <= 59) & (second <= 60)
     valid &= ~has_ampm | ((hour >= 1) & (hour <= 12))
     hour = np.where(has_ampm, hour % 12 + 12 * pm, hour)
-    minutes = _days_since_epoch(y, m, d) * 1440 + hour * 60 + minute - _offset_minutes(fields["tz"])
+    minutes = _days_since_epoch(y, m, d) * 1440 + hour * 60 + minute - offset
     return (minutes // 1440).astype("datetime64[D]"), valid
 
 
-def _month_numbers(mon: pd.Series) -> np.ndarray:
-    return np.asarray(mon.str.lower().map(MONTH_NUMBERS).fillna(-1), dtype="int64")
+_MONTH_NAMES = pa.array(list(MONTH_NUMBERS), type=pa.large_string())
+_MONTH_VALUES = np.array([*MONTH_NUMBERS.values(), -1], dtype=np.int64)
+
+
+def _month_numbers(mon: pd.Series | pa.Array) -> np.ndarray:
+    """Month number of each name (any case), -1 when not a month."""
+    names = mon if isinstance(mon, pa.Array) else pa.array(mon, type=pa.large_string(), from_pandas=True)
+    found = pc.fill_null(pc.index_in(pc.utf8_lower(names), value_set=_MONTH_NAMES), -1)
+    return _MONTH_VALUES[np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """A fixed-width form of one family: every value matching `pattern` has its fields at these offsets, and
+    the family's regex would read exactly those fields from it (and no earlier family would match it)."""
+
+    pattern: str
+    cuts: tuple[tuple[str, int, int], ...]  # (field, start, stop); y, m or mon, d or a and b, H, M, S
+    numeric: bool = False
+
+    def fields(self, values: pd.Series) -> dict[str, pa.Array]:
+        arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+        return {name: pc.utf8_slice_codeunits(arr, a, b) for name, a, b in self.cuts}
+
+
+def _ints(field: pa.Array | None, n: int) -> np.ndarray:
+    if field is None:
+        return np.zeros(n, dtype=np.int64)
+    return np.asarray(pc.cast(field, pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+_YMD = (("y", 0, 4), ("m", 5, 7), ("d", 8, 10))
+_HMS = (("H", 11, 13), ("M", 14, 16), ("S", 17, 19))
+_LAYOUTS = (
+    _Layout(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", _YMD + _HMS),  # 2026-10-30T14:03:22Z (Z: UTC)
+    _Layout(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", _YMD + _HMS),  # 2026-10-30 14:03:22
+    _Layout(r"^\d{4}-\d{2}-\d{2}$", _YMD),  # 2026-10-30
+    _Layout(
+        r"^\d{4}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2}$",
+        (("y", 0, 4), ("mon", 5, 8), ("d", 9, 11), ("H", 12, 14), ("M", 15, 17), ("S", 18, 20)),
+    ),  # 2026-Oct-30 14:03:22
+    _Layout(
+        r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$",
+        (("a", 0, 2), ("b", 3, 5), ("y", 6, 10), ("H", 11, 13), ("M", 14, 16)),
+        numeric=True,
+    ),  # 30/10/2026 14:03
+    _Layout(r"^\d{2}/\d{2}/\d{4}$", (("a", 0, 2), ("b", 3, 5), ("y", 6, 10)), numeric=True),  # 30/10/2026
+)
 
 
 def _parse_unique(values: pd.Series, order: str | None) -> pd.Series:
@@ -91,6 +155,27 @@ def _parse_unique(values: pd.Series, order: str | None) -> pd.Series:
         per_day = np.where(values[epoch].str.len().to_numpy() >= 12, 86_400_000, 86_400)
         out[epoch] = (digits // per_day).astype("datetime64[D]")
         todo &= ~epoch
+
+    for layout in _LAYOUTS:  # the usual fixed-width forms first: fields cut by position, no regex groups
+        if not todo.any():
+            break
+        where = np.flatnonzero(todo)
+        where = where[matches(values.iloc[where], layout.pattern)]
+        if not len(where):
+            continue
+        todo[where] = False
+        cut, n = layout.fields(values.iloc[where]), len(where)
+        y = _ints(cut["y"], n)
+        if layout.numeric:
+            if order not in ORDERS:
+                continue  # undecidable without the file's order: stays NaT, so reported bad
+            a, b = _ints(cut["a"], n), _ints(cut["b"], n)
+            d, m = (a, b) if order == "DMY" else (b, a)
+        else:
+            d, m = _ints(cut["d"], n), (_ints(cut["m"], n) if "m" in cut else _month_numbers(cut["mon"]))
+        clock = (_ints(cut.get("H"), n), _ints(cut.get("M"), n), _ints(cut.get("S"), n))
+        dates, valid = _to_dates(y, m, d, None, clock)
+        out[where[valid]] = dates[valid]
 
     for pattern in (*_FAMILIES, _NUMERIC):
         if not todo.any():
@@ -115,6 +200,20 @@ def _parse_unique(values: pd.Series, order: str | None) -> pd.Series:
     return pd.Series(out.astype(DATE_DTYPE))
 
 
+def _distinct(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """`pd.factorize(text)`: codes (-1 for missing) and distinct values; but a long column whose values hardly
+    repeat (timestamps) skips the hashing, each present row standing for itself (a repeat is parsed twice)."""
+    if len(text) >= 100_000:
+        head = text.iloc[:10_000].dropna()
+        if len(head) and head.nunique() >= 0.9 * len(head):
+            present = text.notna().to_numpy()
+            codes = np.full(len(text), -1, dtype=np.int64)
+            codes[present] = np.arange(int(present.sum()))
+            return codes, text[present].reset_index(drop=True)
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), pd.Series(uniques, dtype="str")
+
+
 def parse_dates(s: pd.Series, order: str | None) -> tuple[pd.Series, pd.Series]:
     """UTC dates (datetime64 at midnight, tz-naive) and a bad mask; missing markers are NaT and not bad.
 
@@ -123,13 +222,27 @@ def parse_dates(s: pd.Series, order: str | None) -> tuple[pd.Series, pd.Series]:
     order = order.strip().upper() if order else None
     if order is not None and order not in ORDERS:
         raise ValueError(f"date order must be one of {', '.join(ORDERS)} or None, not {order!r}")
-    text = as_text(s).str.strip()
-    text = text.mask(missing_mask(text))
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    parsed = _parse_unique(pd.Series(uniques, dtype="str"), order).to_numpy()
+    codes, uniques = _distinct(clean_text(s))
+    parsed = _parse_unique(uniques, order).to_numpy()
     dates = np.append(parsed, np.datetime64("NaT"))[codes]  # code -1 (a missing cell) picks the appended NaT
     bad = (codes >= 0) & np.isnat(dates)
     return pd.Series(dates.astype(DATE_DTYPE), index=s.index, name=s.name), pd.Series(bad, index=s.index)
+
+
+def _day_month_parts(numeric: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The first and second number of values matching _NUMERIC (cut by position where the form is fixed)."""
+    a, b = np.empty(len(numeric), dtype=np.int64), np.empty(len(numeric), dtype=np.int64)
+    todo = np.ones(len(numeric), dtype=bool)
+    for layout in _LAYOUTS:
+        if layout.numeric:
+            hit = todo & matches(numeric, layout.pattern)
+            cut = layout.fields(numeric[hit])
+            a[hit], b[hit] = _ints(cut["a"], int(hit.sum())), _ints(cut["b"], int(hit.sum()))
+            todo &= ~hit
+    if todo.any():
+        parts = extract(numeric[todo], _NUMERIC)
+        a[todo], b[todo] = to_ints(parts["a"]), to_ints(parts["b"])
+    return a, b
 
 
 def detect_day_month_order(s: pd.Series) -> str | None:
@@ -137,12 +250,11 @@ def detect_day_month_order(s: pd.Series) -> str | None:
 
     A first part > 12 proves DMY, a second part > 12 proves MDY; "n/a" means no numeric day/month values.
     """
-    text = as_text(s).str.strip()
-    uniques = pd.Series(text[~missing_mask(text)].unique(), dtype="str")
-    parts = extract(uniques[matches(uniques, _NUMERIC)], _NUMERIC)
-    if parts.empty:
+    uniques = _distinct(clean_text(s))[1]
+    numeric = uniques[matches(uniques, _NUMERIC)]
+    if numeric.empty:
         return "n/a"
-    a, b = to_ints(parts["a"]), to_ints(parts["b"])
+    a, b = _day_month_parts(numeric)
     dmy = bool(((a > 12) & (a <= 31) & (b >= 1) & (b <= 12)).any())
     mdy = bool(((b > 12) & (b <= 31) & (a >= 1) & (a <= 12)).any())
     if dmy and mdy:

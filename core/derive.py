@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core import normalise
 from core.model import InputError, Problem, Reason
@@ -43,6 +46,14 @@ def _host(frame: pd.DataFrame, col: str) -> pd.Series:
     return normalise.normalise_host(frame[col].fillna("").astype(str))
 
 
+def _instance_ids(frame: pd.DataFrame) -> pd.Series:
+    """`source_file#source_row`, joined by Arrow (pandas would print every row number in Python)."""
+    rows = pc.cast(pa.array(frame["source_row"].to_numpy()), pa.large_string())
+    files = pa.array(frame["source_file"].astype("str"), type=pa.large_string(), from_pandas=True)
+    ids = pc.binary_join_element_wise(files, rows, pa.scalar("#", pa.large_string()))
+    return pd.Series(pd.array(ids, dtype="str"), index=frame.index)
+
+
 def _count_words(values: pd.Series, label: str) -> str:
     counts = values.value_counts()
     listed = ", ".join(f"'{v}' ×{n}" for v, n in counts.items())
@@ -55,7 +66,7 @@ def instances(
     _fill_from_udi(frame, "instance_name")
     frame["host"] = _host(frame, "instance_name")
     frame["reserved"] = normalise.reserved_status(frame["status"].fillna("").astype(str)).to_numpy()
-    frame["instance_id"] = frame["source_file"] + "#" + frame["source_row"].astype(str)
+    frame["instance_id"] = _instance_ids(frame)
     if "licenses" not in mapped:
         return frame, None
     try:
@@ -84,16 +95,25 @@ def usage(
     catalyst = [c for c in ("network_license", "dna_level") if c in mapped]
     if catalyst:
         # Catalyst Center: one usage row per non-empty licence column; "Advantage" alone gets its family name.
-        parts = [frame[frame["license"].notna()]] if "license" in mapped else []
+        # The rows are picked by position and ordered once (by source row, then licence column), so the wide
+        # frame is copied once, not once per licence column and again to sort.
+        rows, licences = [], []
+        if "license" in mapped:
+            rows.append(np.flatnonzero(frame["license"].notna().to_numpy()))
+            licences.append(frame["license"].iloc[rows[-1]])
         for col, family in (("network_license", "Network"), ("dna_level", "DNA")):
             if col not in catalyst:
                 continue
-            part = frame[frame[col].notna()].copy()
-            value = part[col].astype(str)
+            rows.append(np.flatnonzero(frame[col].notna().to_numpy()))
+            value = frame[col].iloc[rows[-1]].astype(str)
             plain = ~value.str.contains(family, case=False, regex=False)
-            part["license"] = value.where(~plain, family + " " + value)
-            parts.append(part)
-        frame = pd.concat(parts, ignore_index=True).sort_values("source_row", kind="stable").reset_index(drop=True)
+            licences.append(value.where(~plain, family + " " + value))
+        pos = np.concatenate(rows)
+        part = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+        order = np.lexsort((part, frame["source_row"].to_numpy()[pos]))  # stable: a row's columns keep their order
+        licence = pd.concat(licences, ignore_index=True).iloc[order].reset_index(drop=True)
+        frame = frame.iloc[pos[order]].reset_index(drop=True)
+        frame["license"] = licence
     return frame, None
 
 
@@ -115,7 +135,7 @@ def inventory(
     _fill_from_udi(frame, "hostname")
     frame["host"] = _host(frame, "hostname")
     bucket, unknown = normalise.lifecycle(frame["status"].fillna("").astype(str), settings.lifecycle_extra or None)
-    frame["lifecycle"] = bucket.astype(str).to_numpy()
+    frame["lifecycle"] = bucket.astype(str).array
     if unknown.any():
         warnings.append(_count_words(frame.loc[unknown.to_numpy(), "status"], "records with an unknown status"))
     stem = raw.file.rsplit("/", 1)[-1]

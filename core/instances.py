@@ -7,15 +7,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from core import keys
 from core.findings_model import finding_rows
-from core.match import KeySpace, explode_serials, match_instances, take
+from core.match import KeySpace, explode_serials, host_pairs, match_instances, take
 from core.schema import normalise_header
 from core.settings import Settings
 
 REMOVAL_ORDER = ("DECOMMISSIONED", "DUPLICATE_REGISTRATION", "STALE_NOT_IN_INVENTORY")
 _SCOPE = ["smart_account", "virtual_account"]
+USAGE_POOL = [*_SCOPE, "license"]  # what a usage row's licence class and pool depend on
+# The instance columns finding_rows reads.
+_FINDING_SOURCE = [
+    "instance_id", "smart_account", "virtual_account", "instance_name", "serial", "host", "units", "removal",
+    "source_file", "source_row",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,11 +69,18 @@ class _Ids:
     width: int = 0
 
 
+def _made_of_file_and_row(inst: pd.DataFrame) -> bool:
+    """True when every instance_id is `source_file#source_row` (as ingestion makes it)."""
+    rows = pc.cast(pa.array(inst["source_row"].to_numpy()), pa.large_string())
+    made = pc.binary_join_element_wise(keys.arrow_text(inst["source_file"]), rows, pa.scalar("#", pa.large_string()))
+    same = pc.equal(made, keys.arrow_text(inst["instance_id"]))
+    return bool(pc.all(pc.fill_null(same, False)).as_py())
+
+
 def _ids(inst: pd.DataFrame) -> _Ids:
     ids = inst["instance_id"]
     rows = inst["source_row"].to_numpy()
-    made = inst["source_file"].astype(str) + "#" + inst["source_row"].astype(str)
-    if not len(inst) or rows.dtype.kind not in "iu" or rows.min() < 0 or not (made == ids).all():
+    if not len(inst) or rows.dtype.kind not in "iu" or rows.min() < 0 or not _made_of_file_and_row(inst):
         code, distinct = pd.factorize(ids)
         return _Ids(np.asarray(code, dtype=np.int64), pd.Series(distinct, dtype=ids.dtype))
     file_code, files = pd.factorize(inst["source_file"].astype(str))
@@ -85,7 +99,7 @@ def _own_rows(usage: pd.DataFrame, inst: pd.DataFrame, ids: _Ids) -> np.ndarray:
     if ids.key is None or ids.files is None:  # ids not built from file and row: compare the text
         own = usage["source_file"].astype(str) + "#" + usage["source_row"].astype(str)
         own_code, id_code = keys.encode(own, inst["instance_id"])
-        first = np.full(int(id_code.max(initial=-1)) + 2, -1, dtype=np.int64)
+        first = np.full(int(max(id_code.max(initial=-1), own_code.max(initial=-1))) + 2, -1, dtype=np.int64)
         first[id_code[::-1]] = np.arange(len(id_code))[::-1]  # -1 codes land in the spare last slot
         first[-1] = -1
         return first[own_code]
@@ -129,7 +143,7 @@ def link_rows(
     found = _smallest_id(u[same], i[same], instances["instance_id"], len(t))
 
     rest = (found < 0) & t["host"].notna().to_numpy()
-    u, i = keys.join(np.where(rest, tk.host, -1), ik.host)
+    u, i = host_pairs(tk.host, ik.host, np.flatnonzero(rest), np.arange(len(instances)))
     same = _same_scope(t, instances, u, i)
     by_host = _smallest_id(u[same], i[same], instances["instance_id"], len(t))
     linked[todo] = np.where(found >= 0, found, by_host)
@@ -153,24 +167,23 @@ def link_usage(usage: pd.DataFrame, instances: pd.DataFrame) -> pd.Series:
     return pd.Series(ids, index=usage.index, dtype=object)
 
 
-def _perpetual_only(usage: pd.DataFrame, code: np.ndarray, licenses: pd.DataFrame, n: int) -> np.ndarray:
+def _perpetual_only(
+    usage: pd.DataFrame, code: np.ndarray, licenses: pd.DataFrame, n: int, groups: keys.Groups | None
+) -> np.ndarray:
     """Per instance code (0..n-1): True when every licence it consumes is perpetual (unknown types count
-    as not). `code` is the instance code of each usage row, -1 for a row linked to none."""
+    as not). `code` is the instance code of each usage row, -1 for a row linked to none; `groups` groups the
+    usage rows by smart_account, virtual_account and license."""
     used = code >= 0
     if not used.any() or licenses.empty:
         return np.zeros(n, dtype=bool)
     pool, per_key = license_classes(licenses)
-    rows = usage.loc[used, ["smart_account", "virtual_account", "license"]]
-    combo = keys.combine(*(pd.factorize(rows[c], use_na_sentinel=False)[0] for c in rows))
-    combo, _ = pd.factorize(combo)
-    first = np.zeros(int(combo.max(initial=-1)) + 1, dtype=np.int64)
-    first[combo[::-1]] = np.arange(len(combo))[::-1]
-    distinct = rows.iloc[first]  # one row per distinct (SA, VA, licence): classes are looked up once each
+    groups = groups or keys.Groups.of(usage, USAGE_POOL)
+    distinct = usage[USAGE_POOL].iloc[groups.first]  # one row per distinct (SA, VA, licence): looked up once each
     key = distinct["license"].map(normalise_header)
     idx = pd.MultiIndex.from_arrays([distinct["smart_account"], distinct["virtual_account"], key])
     cls = pd.Series(pool.reindex(idx).to_numpy(), index=distinct.index)
     cls = cls.fillna(key.map(per_key)).fillna("unknown")
-    not_perpetual = ~cls.eq("perpetual").to_numpy()[combo]
+    not_perpetual = ~cls.eq("perpetual").to_numpy()[groups.code[used]]
     has = np.bincount(code[used], minlength=n) > 0
     return has & ~(np.bincount(code[used][not_perpetual], minlength=n) > 0)
 
@@ -313,10 +326,17 @@ def _evidence(inst: pd.DataFrame) -> dict[str, pd.Series]:
 
 
 def assess_instances(
-    instances: pd.DataFrame, usage: pd.DataFrame, licenses: pd.DataFrame, inventory: pd.DataFrame, settings: Settings
+    instances: pd.DataFrame,
+    usage: pd.DataFrame,
+    licenses: pd.DataFrame,
+    inventory: pd.DataFrame,
+    settings: Settings,
+    usage_groups: keys.Groups | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, Link]:
-    """Return (instance table, instance findings, which instance each usage row belongs to)."""
-    inst = instances.reset_index(drop=True).copy()
+    """Return (instance table, instance findings, which instance each usage row belongs to).
+
+    usage_groups: the usage rows grouped by USAGE_POOL, when the caller has them."""
+    inst = instances.reset_index(drop=True)  # a new frame (copy-on-write): columns added here stay here
     ids = _ids(inst)
     code, n = ids.code, len(ids.distinct)
     space = KeySpace.of(inst)
@@ -333,7 +353,7 @@ def assess_instances(
         code = pd.factorize(inst["instance_id"])[0]  # first appearances keep their order: same codes
 
     used = usage_code >= 0
-    inst["perpetual_only"] = _perpetual_only(usage, usage_code, licenses, n)[code]
+    inst["perpetual_only"] = _perpetual_only(usage, usage_code, licenses, n, usage_groups)[code]
     quantity = usage["quantity"].to_numpy(dtype="float64", na_value=0.0)
     units = np.bincount(usage_code[used], weights=quantity[used], minlength=n)
     inst["units"] = np.rint(units[code]).astype("int64")
@@ -353,5 +373,6 @@ def assess_instances(
     hit = np.logical_or.reduce(list(masks.values()))
     sub = inst[hit]  # evidence is written only for the instances that have a finding
     evidence = _evidence(sub)
-    findings = finding_rows(sub, [(rule, pd.Series(m[hit], index=sub.index), evidence[rule]) for rule, m in masks.items()])
+    rules = [(rule, pd.Series(m[hit], index=sub.index), evidence[rule]) for rule, m in masks.items()]
+    findings = finding_rows(sub[_FINDING_SOURCE], rules)
     return inst, findings, link

@@ -7,6 +7,8 @@ equal text gets the same code in every column, missing text gets -1.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -113,3 +115,27 @@ def _mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
 def isin(s: pd.Series, values: pd.Series | pa.Array) -> np.ndarray:
     """Boolean array: the cell's text is among `values` (missing is never in)."""
     return _mask(pc.is_in(arrow_text(s), value_set=arrow_text(values), skip_nulls=True))
+
+
+@dataclass(frozen=True, eq=False)
+class Groups:
+    """A frame's rows grouped by equal values in some columns (missing equals missing): `code` per row, the
+    groups numbered in order of first appearance, and `first`, each group's first row."""
+
+    code: np.ndarray
+    first: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, columns: list[str]) -> Groups:
+        return cls.from_codes(combine(*(pd.factorize(frame[c], use_na_sentinel=False)[0] for c in columns)))
+
+    @classmethod
+    def from_codes(cls, codes: np.ndarray) -> Groups:
+        code, distinct = pd.factorize(codes)
+        first = np.empty(len(distinct), dtype=np.int64)
+        first[code[::-1]] = np.arange(len(code))[::-1]
+        return cls(np.asarray(code, dtype=np.int64), first)
+
+    def subset(self, mask: np.ndarray) -> Groups:
+        """The groups of the rows where `mask` holds, numbered again."""
+        return Groups.from_codes(self.code[mask])

@@ -32,50 +32,64 @@ MATCH_COLUMNS = [
 ]
 
 _PRIORITY = {"retired": 0, "in_service": 1, "not_in_service": 2, "unknown": 3}
+_HOW = pa.array(["serial", "hostname", "none"], type=pa.large_string())
 
 
 def explode_serials(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """One row per (key, serial member) for the rows that have a serial."""
+    """One row per (key, serial member) for the rows that have a serial, in row order."""
     pos, member = keys.members(frame["serial"])
+    order = np.argsort(pos, kind="stable")
+    pos, member = pos[order], member.take(pa.array(order))
     out = pd.DataFrame(
-        {key: frame[key].to_numpy()[pos], "member": pd.array(member, dtype="str")}, index=frame.index[pos]
+        {
+            key: frame[key].array.take(pos),
+            # as pandas' explode gives it: text, unless no cell had a serial to split at all
+            "member": pd.array(member, dtype="str" if frame["serial"].notna().any() else object),
+        },
+        index=frame.index[pos],
     )
     return out.drop_duplicates()
 
 
 @dataclass(frozen=True, eq=False)
 class Keys:
-    """One frame's match keys as codes of a KeySpace: serial members (row, code) and a host code per row.
-    A code is -1 where the text is missing or absent from the KeySpace (then it can match nothing there)."""
+    """One frame's match keys: its serial members as codes of a KeySpace (member_row, member; a code is -1
+    where the member is absent from the KeySpace, so it can match nothing there) and its host texts."""
 
     member_row: np.ndarray
     member: np.ndarray
-    host: np.ndarray
+    host: pa.Array
     no_serial: np.ndarray  # per row: the serial cell is missing
 
 
 @dataclass(frozen=True, eq=False)
 class KeySpace:
-    """The serial members and hosts of one frame, hashed once; other frames are looked up in it."""
+    """The serial members of one frame, hashed once; other frames are looked up in it."""
 
     members: pa.Array
-    hosts: pa.Array
     base: Keys
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> KeySpace:
         row, text = keys.members(frame["serial"])
         member = pc.dictionary_encode(text)
-        host = pc.dictionary_encode(keys.arrow_text(frame["host"]))
-        base = Keys(row, keys.codes(member.indices), keys.codes(host.indices), frame["serial"].isna().to_numpy())
-        return cls(member.dictionary, host.dictionary, base)
+        host = keys.arrow_text(frame["host"])
+        return cls(member.dictionary, Keys(row, keys.codes(member.indices), host, frame["serial"].isna().to_numpy()))
 
     def lookup(self, frame: pd.DataFrame) -> Keys:
         """`frame`'s keys in this space."""
         row, text = keys.members(frame["serial"])
         member = keys.codes(pc.index_in(text, value_set=self.members))
-        host = keys.codes(pc.index_in(keys.arrow_text(frame["host"]), value_set=self.hosts))
-        return Keys(row, member, host, frame["serial"].isna().to_numpy())
+        return Keys(row, member, keys.arrow_text(frame["host"]), frame["serial"].isna().to_numpy())
+
+
+def host_pairs(
+    left: pa.Array, right: pa.Array, left_rows: np.ndarray, right_rows: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """(left row, right row) pairs with the same host among the given rows of each side."""
+    lcode, rcode = keys.encode(left.take(pa.array(left_rows)), right.take(pa.array(right_rows)))
+    i, j = keys.join(lcode, rcode)
+    return left_rows[i], right_rows[j]
 
 
 def pairs(left: Keys, right: Keys, left_key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -85,9 +99,13 @@ def pairs(left: Keys, right: Keys, left_key: np.ndarray) -> tuple[np.ndarray, np
     `left_key` (int codes, one per left row) says which left rows are one subject."""
     li, ri = keys.join(left.member, right.member)
     serial_key, serial_rec = left_key[left.member_row[li]], right.member_row[ri]
-    hi, hj = keys.join(left.host, right.host)
-    no_serial = left.no_serial[hi] | right.no_serial[hj]
-    host_key, host_rec = left_key[hi[no_serial]], hj[no_serial]
+    # A hostname counts only where one side has no serial: match those rows against every row of the other.
+    every_left, every_right = np.arange(len(left.no_serial)), np.arange(len(right.no_serial))
+    a = host_pairs(left.host, right.host, np.flatnonzero(left.no_serial), every_right)
+    b = host_pairs(left.host, right.host, every_left, np.flatnonzero(right.no_serial))
+    hi, hj = np.concatenate([a[0], b[0]]), np.concatenate([a[1], b[1]])
+    order = np.lexsort((hj, hi))  # left row, then right row: the order a merge on host gives
+    host_key, host_rec = left_key[hi[order]], hj[order]
     key = np.concatenate([serial_key, host_key])
     rec = np.concatenate([serial_rec, host_rec])
     by_serial = np.arange(len(key)) < len(serial_key)
@@ -107,6 +125,15 @@ def match_pairs(left: pd.DataFrame, key: str, inventory: pd.DataFrame) -> pd.Dat
             "how": np.where(by_serial, "serial", "hostname").astype(object),
         }
     )
+
+
+def _rank(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Per row, the rank of its value in `column`: source_file in order of first appearance (the order the files
+    were given in), any other in text order with missing last; all equal when the frame lacks the column."""
+    if column not in frame:
+        return np.zeros(len(frame), dtype=np.int64)
+    codes = pd.factorize(frame[column], use_na_sentinel=False, sort=column != "source_file")[0]
+    return np.asarray(codes, dtype=np.int64)
 
 
 def _first_rows(group: np.ndarray, rows: np.ndarray, valid: np.ndarray, n_groups: int) -> np.ndarray:
@@ -131,7 +158,8 @@ def match_instances(
 
     `space`, `code`: the instances' KeySpace and instance_id codes (0.., first appearances in order), when the
     caller already has them."""
-    base = pd.DataFrame({"instance_id": instances["instance_id"].to_numpy()})
+    ids = instances["instance_id"]
+    base = pd.DataFrame({"instance_id": ids.reset_index(drop=True) if ids.dtype == "str" else ids.to_numpy()})
     if inventory.empty or instances.empty:
         out = base.assign(
             match="none",
@@ -170,16 +198,21 @@ def match_instances(
     verdict[any_of(in_service)] = "in_service"
     verdict[any_of(retired)] = "retired"
     verdict[any_of(retired) & any_of(in_service)] = "conflict"
-    how = np.where(any_of(by_serial), "serial", np.where(counts > 0, "hostname", "none"))
+    how = np.where(any_of(by_serial), 0, np.where(counts > 0, 1, 2)).astype(np.int8)  # codes into _HOW
 
     prio = np.append(lives.map(_PRIORITY).fillna(4).to_numpy(dtype=float), 4)[life_code]
-    order = np.lexsort((rec, prio, g))
+    # Which record speaks for the device: the strongest lifecycle, then the inventory file listed first, then
+    # (inside one file) the status and source text, so the evidence never depends on the order of a file's rows.
+    file_rank, status_rank, source_rank = (_rank(rec_frame, c)[rec] for c in ("source_file", "status", "source"))
+    order = np.lexsort((rec, source_rank, status_rank, file_rank, prio, g))
     gs, rs = g[order], rec[order]
     source, status, owner = rec_frame["source"], rec_frame["status"], rec_frame["owner"]
 
-    def first(column: pd.Series, among: np.ndarray | None = None) -> np.ndarray:
-        valid = column.notna().to_numpy()[rs]
-        return _first_rows(gs, rs, valid if among is None else valid & among[order], n)
+    has_source, has_status = source.notna().to_numpy()[rs], status.notna().to_numpy()[rs]
+    in_service_rs = in_service[order]
+
+    def first(valid: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
+        return _first_rows(gs, rs, valid if among is None else valid & among, n)
 
     by_rec = np.lexsort((rec, g))
     owner_row = _first_rows(g[by_rec], rec[by_rec], owner.notna().to_numpy()[rec[by_rec]], n)
@@ -187,14 +220,16 @@ def match_instances(
 
     out = {
         "instance_id": base["instance_id"],
-        "match": pd.Series(how[icode], dtype="str"),
+        "match": pd.Series(
+            pd.array(pa.DictionaryArray.from_arrays(how[icode], _HOW).cast(pa.large_string()), dtype="str")
+        ),
         "lifecycle": pd.Series(verdict[icode], dtype=object),
         "owner": take(owner, owner_row[icode]),
         "owner_judged": pd.Series(judged[icode]),
-        "inv_source": take(source, first(source)[icode]),
-        "inv_status": take(status, first(status)[icode]),
-        "inv_in_service_source": take(source, first(source, in_service)[icode]),
-        "inv_in_service_status": take(status, first(status, in_service)[icode]),
+        "inv_source": take(source, first(has_source)[icode]),
+        "inv_status": take(status, first(has_status)[icode]),
+        "inv_in_service_source": take(source, first(has_source, in_service_rs)[icode]),
+        "inv_in_service_status": take(status, first(has_status, in_service_rs)[icode]),
         "inv_records": pd.Series(counts[icode].astype(int)),
     }
     return pd.DataFrame(out)[MATCH_COLUMNS]

@@ -54,24 +54,61 @@ def _text(values: pa.Array | pa.ChunkedArray, like: pd.Series) -> pd.Series:
     return pd.Series(pd.array(values, dtype="str"), index=like.index, name=like.name)
 
 
-def matches(s: pd.Series, pattern: str) -> np.ndarray:
+# `needle`: a literal that every match of the pattern contains. Only the cells holding it are given to the
+# regex engine, so a pattern that almost never matches (UDI tags, "SN:" prefixes) costs one substring scan.
+def _holding(arr: pa.Array | pa.ChunkedArray, needle: str) -> np.ndarray:
+    return np.asarray(pc.fill_null(pc.match_substring(arr, needle), False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def matches(s: pd.Series, pattern: str, needle: str | None = None) -> np.ndarray:
     """Boolean array: the regex is found in the cell (anchor it with ^ / $ for a full match); missing is False."""
-    found = pc.fill_null(pc.match_substring_regex(_arrow(s), pattern), False)
-    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+    arr = _arrow(s)
+    if needle is None:
+        found = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+    has = _holding(arr, needle)
+    out = np.zeros(len(arr), dtype=bool)
+    if has.any():
+        out[has] = matches(_text(arr.filter(pa.array(has)), s.iloc[np.flatnonzero(has)]), pattern)
+    return out
 
 
-def sub(s: pd.Series, pattern: str, repl: str) -> pd.Series:
+def sub(s: pd.Series, pattern: str, repl: str, needle: str | None = None) -> pd.Series:
     """`s.str.replace(pattern, repl, regex=True)`; `\\1` in `repl` refers to a group."""
-    return _text(pc.replace_substring_regex(_arrow(s), pattern, repl), s)
+    arr = _arrow(s)
+    if needle is None:
+        return _text(pc.replace_substring_regex(arr, pattern, repl), s)
+    has = _holding(arr, needle)
+    if not has.any():
+        return _text(arr, s)
+    done = pc.replace_substring_regex(arr.filter(pa.array(has)), pattern, repl)
+    return _text(_scatter(arr, has, done), s)
 
 
-def extract(s: pd.Series, pattern: str) -> pd.DataFrame:
+def _scatter(arr: pa.Array | pa.ChunkedArray, where: np.ndarray, values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """`arr` with the rows where `where` holds replaced, in order, by `values`."""
+    index = np.arange(len(arr))
+    index[where] = len(arr) + np.arange(int(where.sum()))
+    both = pa.chunked_array([arr, values], type=pa.large_string())
+    return both.take(pa.array(index))
+
+
+def extract(s: pd.Series, pattern: str, needle: str | None = None) -> pd.DataFrame:
     """`s.str.extract(pattern)` for named groups: missing where the row does not match or the group is empty."""
-    res = pc.extract_regex(_arrow(s), pattern)
+    arr = _arrow(s)
+    rows = None
+    if needle is not None:
+        has = _holding(arr, needle)
+        rows = np.where(has, np.cumsum(has) - 1, -1)  # each row's place among the rows searched
+        arr = arr.filter(pa.array(has))
+    res = pc.extract_regex(arr, pattern)
     cols = {}
     for i, field in enumerate(res.type):
         col = pc.struct_field(res, [i])
-        cols[field.name] = pd.array(pc.if_else(pc.equal(col, ""), None, col), dtype="str")
+        col = pc.if_else(pc.equal(col, ""), None, col)
+        if rows is not None:
+            col = col.take(pa.array(rows, mask=rows < 0))
+        cols[field.name] = pd.array(col, dtype="str")
     return pd.DataFrame(cols, index=s.index)
 
 
@@ -93,21 +130,29 @@ def _key(t: pd.Series) -> pd.Series:
     return sub(t.str.lower(), r"[^0-9a-z]+", "")
 
 
+_MARKERS = pa.array(sorted(MISSING_MARKERS), type=pa.large_string())
+
+
+def _missing(trimmed: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Arrow booleans: the (already trimmed) cell is missing or a missing marker, whatever its case."""
+    return pc.or_(pc.is_null(trimmed), pc.is_in(pc.utf8_lower(trimmed), value_set=_MARKERS, skip_nulls=True))
+
+
 def missing_mask(s: pd.Series) -> pd.Series:
     """True where the cell is empty, whitespace or a missing marker (NA, N/A, null, None, Never, -)."""
-    t = as_text(s)
-    return t.isna() | t.str.strip().str.lower().isin(MISSING_MARKERS)
+    missing = _missing(pc.utf8_trim_whitespace(_arrow(s)))
+    return pd.Series(np.asarray(missing.to_numpy(zero_copy_only=False), dtype=bool), index=s.index, name=s.name)
 
 
 def clean_text(s: pd.Series) -> pd.Series:
     """Trimmed text; missing markers become missing."""
-    t = as_text(s).str.strip()
-    return t.mask(missing_mask(t))
+    trimmed = pc.utf8_trim_whitespace(_arrow(s))
+    return _text(pc.if_else(_missing(trimmed), pa.scalar(None, pa.large_string()), trimmed), s)
 
 
 def normalise_serial(s: pd.Series) -> pd.Series:
     """Upper-case serial, leading `SN:` dropped, leading zeros kept; a stack's members joined by ","."""
-    t = sub(clean_text(s).str.upper(), r"^(?:S/N|SN)\s*:\s*", "")
+    t = sub(clean_text(s).str.upper(), r"^(?:S/N|SN)\s*:\s*", "", needle=":")
     stack = matches(t, _SERIAL_SEP)
     if stack.any():
         t = t.copy()
@@ -127,22 +172,33 @@ def _join_members(cells: pd.Series) -> pd.Series:
 
 def parse_udi(s: pd.Series) -> pd.DataFrame:
     """`pid` and `serial` from a UDI-style name ("UDI_PID:C9300-48P; UDI_SN:FOC2134X0AB;"), else missing."""
-    pid = extract(s, _UDI_PID)["pid"]
-    serial = normalise_serial(extract(s, _UDI_SN)["serial"])
+    pid = extract(s, _UDI_PID, needle=":")["pid"]
+    serial = normalise_serial(extract(s, _UDI_SN, needle=":")["serial"])
     return pd.DataFrame({"pid": pid, "serial": serial}, index=s.index)
 
 
 def is_udi(s: pd.Series) -> pd.Series:
     """True where the cell carries a UDI tag (PID: or SN:, optionally UDI_-prefixed)."""
-    return pd.Series(matches(s, _UDI_TAG), index=s.index, name=s.name)
+    return pd.Series(matches(s, _UDI_TAG, needle=":"), index=s.index, name=s.name)
 
 
 def normalise_host(s: pd.Series) -> pd.Series:
     """Host match key: lower-case first DNS label; an IP address stays whole; a UDI-style name is missing."""
     t = clean_text(s).str.lower()
     ip = matches(t, r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]*:[0-9a-f:.]*)$")
-    host = t.where(ip, sub(t, r"\..*$", "").str.strip())
-    return host.mask(matches(t, _UDI_TAG) | (host == ""))
+    host = t.where(ip, _first_label(t).str.strip())
+    return host.mask(matches(t, _UDI_TAG, needle=":") | (host == ""))
+
+
+def _first_label(t: pd.Series) -> pd.Series:
+    """`sub(t, r"\\..*$", "")`: the text before the first dot. A split does it, except in a cell holding a line
+    break, where the regex's `.` stops (it is kept for those)."""
+    arr = _arrow(t)
+    label = pc.list_element(pc.split_pattern(arr, ".", max_splits=1), 0)
+    broken = _holding(arr, "\n")
+    if broken.any():
+        label = _scatter(label, broken, pc.replace_substring_regex(arr.filter(pa.array(broken)), r"\..*$", ""))
+    return _text(label, t)
 
 
 def _parse_numeric(s: pd.Series, currency: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -206,21 +262,25 @@ def lifecycle(status: pd.Series, extra: dict[str, tuple[str, ...]] | None = None
         if bucket not in LIFECYCLE:
             raise ValueError(f"unknown lifecycle bucket {bucket!r}; expected one of {', '.join(LIFECYCLE)}")
         vocab |= {normalise_header(w): bucket for w in words}
-    t = clean_text(status)
-    bucket = on_unique(t, lambda u: _key(sub(u, r"^(\d+)\.0+$", r"\1")).map(vocab).astype("str"))
-    missing = t.isna().to_numpy()
-    unknown = ~missing & bucket.isna().to_numpy()
-    labels = np.where(missing, "in_service", np.where(unknown, "unknown", bucket.to_numpy(dtype=object)))
-    cat = pd.Categorical(labels, categories=list(LIFECYCLE_BUCKETS))
+    codes, words = pd.factorize(clean_text(status))  # a few distinct words: bucket those, not rows
+    bucket = _key(sub(pd.Series(words, dtype="str"), r"^(\d+)\.0+$", r"\1")).map(vocab)
+    known = bucket.notna().to_numpy()
+    code = [LIFECYCLE_BUCKETS.index("unknown")] * len(words)
+    for i in np.flatnonzero(known):
+        code[i] = LIFECYCLE_BUCKETS.index(str(bucket.iloc[i]))
+    missing = LIFECYCLE_BUCKETS.index("in_service")
+    cat = pd.Categorical.from_codes(np.array([*code, missing], dtype=np.int8)[codes], list(LIFECYCLE_BUCKETS))
+    unknown = np.append(~known, False)[codes]
     return pd.Series(cat, index=status.index, name=status.name), pd.Series(unknown, index=status.index)
 
 
 def reserved_status(status: pd.Series) -> pd.Series:
     """True where an instance status mentions a licence reservation (SLR, PLR, Reserved, Reservation)."""
-    t = clean_text(status).str.lower()
+    codes, words = pd.factorize(clean_text(status).str.lower())  # a few distinct statuses: test those
+    t = pd.Series(words, dtype="str")
     says = matches(t, r"(?:^|[^a-z])(?:slr|plr|reserved|reservation)(?:[^a-z]|$)")
     negated = matches(t, r"(?:^|[^a-z])(?:not|non)[\s_-]*reserv")
-    return pd.Series(says & ~negated, index=status.index, name=status.name)
+    return pd.Series(np.append(says & ~negated, False)[codes], index=status.index, name=status.name)
 
 
 def _classify_license(t: pd.Series) -> pd.Series:

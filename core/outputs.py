@@ -105,7 +105,9 @@ def run_reconcile(args: argparse.Namespace, today: dt.date) -> int:
     from core.cli import gather_inputs
 
     settings, items = gather_inputs(args, today)
-    result = reconcile(load_estate(items, settings), settings)
+    estate = load_estate(items, settings)
+    del items  # the input bytes (hundreds of MB at scale) are parsed: free them before the rules run
+    result = reconcile(estate, settings)
     files = output_files(result)
     write_outputs(Path(args.out), files)
     counts = {k: v for k, v in result.finding_counts().items() if v}

@@ -89,7 +89,7 @@ _TOKENS = {
 
 def _fill(template: pd.Series, frame: pd.DataFrame) -> pd.Series:
     """Vectorised template filling: one pass per distinct template, column by column."""
-    out = pd.Series("", index=frame.index, dtype=object)
+    out = np.full(len(frame), "", dtype=object)
     for tmpl in template.unique():
         rows = (template == tmpl).to_numpy()
         acc = pd.Series("", index=frame.index[rows], dtype="str")  # Arrow text: each + is one vectorised join
@@ -97,7 +97,7 @@ def _fill(template: pd.Series, frame: pd.DataFrame) -> pd.Series:
             col = _TOKENS.get(part)
             acc = acc + (frame.loc[rows, col].astype(object).fillna("").astype(str) if col else part)
         out[rows] = acc.to_numpy(dtype=object)
-    return out
+    return pd.Series(out, index=frame.index, dtype=object)
 
 
 def build_plan(
@@ -158,7 +158,9 @@ def build_plan(
     template = plan["action"].map(HOW)
     release = plan["action"].eq("RELEASE_RESERVATION")
     by_code = plan["subject"].map(return_code).astype("boolean").fillna(False).astype(bool)
-    template = template.mask(release, np.where(by_code, HOW["RETURN_CODE"], HOW["TAC"]))
+    how_release = np.full(len(plan), HOW["TAC"], dtype=object)  # two texts, shared: no copy per row
+    how_release[by_code.to_numpy()] = HOW["RETURN_CODE"]
+    template = template.mask(release, how_release)
     plan["quantity"] = pd.array(pd.to_numeric(plan["quantity"]), dtype="Int64")
     plan["how"] = _fill(template.fillna(""), plan)
     plan["value"] = plan["subject"].map(values)

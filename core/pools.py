@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from core import keys
@@ -99,21 +98,18 @@ def _keyed(frame: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
     return out
 
 
-def _collapse(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+def _collapse(frame: pd.DataFrame | None, groups: keys.Groups | None = None) -> pd.DataFrame | None:
     """One row per (smart_account, virtual_account, license) with its quantity summed, in order of first
     appearance: every pool figure is a sum per pool and names are taken in first-seen order, so this changes
-    no result, and a million usage rows become a few dozen."""
+    no result, and a million usage rows become a few dozen. `groups`: the frame's groups by those columns."""
     if frame is None or len(frame) < 2:
         return frame
     columns = [*SCOPE, "license"]
-    group = keys.combine(*(pd.factorize(frame[c], use_na_sentinel=False)[0] for c in columns))
-    group, distinct = pd.factorize(group)
-    if len(distinct) == len(frame):
+    groups = groups or keys.Groups.of(frame, columns)
+    if len(groups.first) == len(frame):
         return frame
-    first = np.empty(len(distinct), dtype=np.int64)
-    first[group[::-1]] = np.arange(len(group))[::-1]
-    out = frame[columns].iloc[first].reset_index(drop=True)
-    out["quantity"] = frame["quantity"].groupby(group, sort=False).sum().to_numpy()
+    out = frame[columns].iloc[groups.first].reset_index(drop=True)
+    out["quantity"] = frame["quantity"].groupby(groups.code, sort=False).sum().to_numpy()
     out["quantity"] = out["quantity"].astype(frame["quantity"].dtype)
     return out
 
@@ -148,16 +144,20 @@ def build_pools(
     reservations: pd.DataFrame,
     removable: pd.DataFrame,
     released: pd.DataFrame,
+    *,
+    usage_groups: keys.Groups | None = None,
+    removable_groups: keys.Groups | None = None,
 ) -> Pools:
     """Every pool's purchased, in_use, clean-up, transfers and final balance; see the module docstring.
 
     removable / released: rows smart_account, virtual_account, license, quantity (summed per pool) — usage of
-    the instances the rules remove and reservations being released.
+    the instances the rules remove and reservations being released. usage_groups / removable_groups: those
+    frames' rows grouped by smart_account, virtual_account and license, when the caller has them.
     """
     lic = _keyed(licenses, ["purchased", "in_use", "reserved", "license_class"])
-    use = _keyed(_collapse(usage), ["quantity"])
+    use = _keyed(_collapse(usage, usage_groups), ["quantity"])
     res = _keyed(reservations, ["quantity"])
-    rem = _keyed(_collapse(removable), ["quantity"])
+    rem = _keyed(_collapse(removable, removable_groups), ["quantity"])
     rel = _keyed(released, ["quantity"])
     frames = [lic, use, res, rem, rel]
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import pandas as pd
 
+from core import keys
 from core.findings_model import CODES, CONFIDENCE_ORDER, FINDING_COLUMNS, empty_findings, make_findings
-from core.instances import Link, assess_instances
+from core.instances import USAGE_POOL, Link, assess_instances
 from core.model import Estate, FileReport
 from core.ownership import assess_ownership
 from core.plan import build_plan
@@ -164,13 +165,23 @@ def _values(
 def reconcile(estate: Estate, settings: Settings) -> ReconcileResult:
     """Steps 1–6 of the audit over a whole estate."""
     f = estate.frames
-    inst, inst_findings, link = assess_instances(f["instances"], f["usage"], f["licenses"], f["inventory"], settings)
+    groups = keys.Groups.of(f["usage"], USAGE_POOL)  # pools and licence classes both group usage this way
+    inst, inst_findings, link = assess_instances(
+        f["instances"], f["usage"], f["licenses"], f["inventory"], settings, groups
+    )
     res, res_findings = assess_reservations(f["reservations"], inst, f["inventory"])
 
-    removable = f["usage"].loc[link.among(inst.loc[inst["removable"], "instance_id"]), QTY]
+    removed = link.among(inst.loc[inst["removable"], "instance_id"])
+    removable = f["usage"].loc[removed, QTY]
     released = res[res["release"]][QTY] if not res.empty else res.reindex(columns=QTY)
     pools = build_pools(
-        f["licenses"] if estate.has("licenses") else None, f["usage"], f["reservations"], removable, released
+        f["licenses"] if estate.has("licenses") else None,
+        f["usage"],
+        f["reservations"],
+        removable,
+        released,
+        usage_groups=groups,
+        removable_groups=groups.subset(removed),
     )
     ea = ea_position(f["ea"], pools.baseline)
 

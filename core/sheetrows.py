@@ -84,7 +84,13 @@ def _parser_class() -> Any:
                         return None
             column = _column(ref.group(1), self.columns)
             self.col_counter = column
-            return {"row": int(ref.group(2)), "column": column, "value": value, "data_type": data_type, "style_id": style_id}
+            return {
+                "row": int(ref.group(2)),
+                "column": column,
+                "value": value,
+                "data_type": data_type,
+                "style_id": style_id,
+            }
 
     return _Parser
 

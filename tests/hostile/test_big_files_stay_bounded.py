@@ -148,7 +148,7 @@ def test_ten_million_one_letter_rows_are_refused_by_the_cell_budget_before_parsi
     content = b"Username,Email,Role\n" + b"a\n" * 10_000_000  # 20 MB; ~4 GB once parsed and rejected
     (problem,) = refusal("tall.csv", content, kind="users")
     assert problem.reason is Reason.TOO_LARGE
-    assert "about 10,000,001 rows × 3 columns is over the limit of 8,000,000 cells" in problem.detail
+    assert "about 10,000,001 rows × 3 columns is over the limit of 20,000,000 cells" in problem.detail
 
 
 def test_a_wide_first_record_that_spans_lines_is_read_exactly() -> None:

@@ -1,0 +1,417 @@
+"""Every fast path gives exactly what the plain path gives (tests/plain.py holds the plain implementations).
+
+The fast paths: Arrow's CSV reader and writer, a lighter XLSX cell reader, Arrow string kernels in place of
+row-wise pandas string methods, fixed-width date layouts, and matching on integer codes instead of merges on
+text. Each is compared with its plain counterpart on inputs built to hit the edge cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from unittest import mock
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core import csvfast, csvwrite, dates, instances, match, normalise, pools, readers, sheetrows
+from core.export import csv_bytes
+from core.model import InputError
+from core.plan import HOW, _fill
+from tests import plain
+
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+PIECES = [
+    "", " ", "  ", "\t", "\n", "NA", "n/a", "None", "-", "never", "NULL", "SN:", "S/N : ", "sn:", "UDI_PID:C9300-48P; ",
+    "UDI_SN:FOC21X;", "PID: X ", "foc123", "FOC123", "0042", ",", ";", "/", "|", ".", "sw-01", ".corp.example.com",
+    "10.1.2.3", "fe80::1:2", "Reserved", "SLR", "not reserved", "Non-Reserved", "reservation", "Installed", "7", "7.0",
+    "Retired", " in stock", "pending  install", "weird", "é", "İ", "\u00a0", "Σ",
+]  # fmt: skip
+cells = st.lists(st.sampled_from(PIECES), max_size=4).map("".join)
+columns = st.lists(st.one_of(cells, st.none()), max_size=25)
+
+
+def text_series(values: list[str | None], as_object: bool) -> pd.Series:
+    return pd.Series(values, dtype=object if as_object else "str")
+
+
+# --- normalisation ----------------------------------------------------------------------------------------
+
+
+@FAST
+@given(columns, st.booleans())
+def test_the_arrow_cell_cleaners_equal_the_row_wise_pandas_ones(values: list[str | None], as_object: bool) -> None:
+    s = text_series(values, as_object)
+    pd.testing.assert_series_equal(normalise.missing_mask(s), plain.missing_mask(s))
+    pd.testing.assert_series_equal(normalise.clean_text(s), plain.clean_text(s))
+    pd.testing.assert_series_equal(normalise.normalise_serial(s), plain.normalise_serial(s))
+    pd.testing.assert_frame_equal(normalise.parse_udi(s), plain.parse_udi(s))
+    pd.testing.assert_series_equal(normalise.is_udi(s), plain.is_udi(s))
+    pd.testing.assert_series_equal(normalise.normalise_host(s), plain.normalise_host(s))
+    pd.testing.assert_series_equal(normalise.reserved_status(s), plain.reserved_status(s))
+    for fast, slow in zip(normalise.lifecycle(s), plain.lifecycle(s), strict=True):
+        pd.testing.assert_series_equal(fast, slow)
+
+
+# --- dates ------------------------------------------------------------------------------------------------
+
+DATE_PIECES = [
+    "2026-10-30T14:03:22Z", "2026-10-30 14:03:22", "2026-10-30", "2026-Oct-30 14:03:22", "2026-oct-05 01:02:03",
+    "30/10/2026 14:03", "10/30/2026 14:03", "03/04/2026", "31/12/99", "2026-13-45T25:61:61Z", "2026-02-30",
+    "29/02/2025 10:00", "2024-02-29", "2026-Foo-10 10:10:10", "1767225600", "1767225600000", "Oct 30, 2026",
+    "30-Oct-2026", "2026-10-30T14:03:22+02:00", "2026-10-30 2:03 PM", "Never", "", " 2026-10-30 ", "garbage",
+    "00/00/0000 00:00", "2026-10-30T24:00:00Z",
+]  # fmt: skip
+
+
+@FAST
+@given(st.lists(st.sampled_from(DATE_PIECES), max_size=30), st.sampled_from([None, "DMY", "MDY"]))
+def test_dates_read_by_fixed_layout_equal_dates_read_by_regex_families(values: list[str], order: str | None) -> None:
+    s = pd.Series(values, dtype="str")
+    fast, slow = dates.parse_dates(s, order), plain.parse_dates(s, order)
+    pd.testing.assert_series_equal(fast[0], slow[0])
+    pd.testing.assert_series_equal(fast[1], slow[1])
+    assert dates.detect_day_month_order(s) == plain.detect_day_month_order(s)
+
+
+def test_a_long_column_of_distinct_timestamps_parses_as_the_plain_path_does() -> None:
+    rng = np.random.default_rng(7)
+    stamps = pd.to_datetime(rng.integers(1_600_000_000, 1_800_000_000, 120_000), unit="s")
+    text = stamps.strftime("%d/%m/%Y %H:%M").to_numpy(dtype=object)
+    text[::997] = "NA"
+    text[::1009] = "31/02/2026 10:00"  # invalid: bad in both
+    s = pd.Series(text, dtype="str")
+    for order in ("DMY", "MDY"):
+        fast, slow = dates.parse_dates(s, order), plain.parse_dates(s, order)
+        pd.testing.assert_series_equal(fast[0], slow[0])
+        pd.testing.assert_series_equal(fast[1], slow[1])
+    assert dates.detect_day_month_order(s) == plain.detect_day_month_order(s) == "DMY"
+
+
+# --- matching ---------------------------------------------------------------------------------------------
+
+SERIALS = ["FOC1", "FOC2", "FOC3", "FOC1,FOC2", "FOC3,FOC4", "FOC4", ",", None, None]
+HOSTS = ["sw-1", "sw-2", "sw-3", None]
+LIFE = ["retired", "in_service", "not_in_service", "unknown"]
+
+
+inst_rows = st.tuples(
+    st.sampled_from(["a", "b", "c"]),
+    st.sampled_from(SERIALS),
+    st.sampled_from(HOSTS),
+    st.integers(0, 3),
+    st.sampled_from(["SA1", "SA2"]),
+    st.sampled_from(["V1", "V2"]),
+    st.sampled_from(["a.csv", "b#2.csv"]),
+)
+inv_rows = st.tuples(
+    st.sampled_from(SERIALS),
+    st.sampled_from(HOSTS),
+    st.sampled_from(LIFE),
+    st.sampled_from(["ops", None]),
+    st.booleans(),
+    st.sampled_from(["cmdb.csv", "nms.csv"]),
+    st.sampled_from(["Retired", "Installed", "Reachable", None]),
+    st.sampled_from(["cmdb.csv", "nms.csv"]),
+)
+usage_rows = st.tuples(
+    st.sampled_from(SERIALS), st.sampled_from(HOSTS), st.sampled_from(["SA1", "SA2"]), st.sampled_from(["V1", "V2"])
+)
+
+
+@st.composite
+def estates(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    i = draw(st.lists(inst_rows, min_size=1, max_size=14))
+    v = draw(st.lists(inv_rows, max_size=12))
+    u = draw(st.lists(usage_rows, max_size=10))
+    n = len(i)
+    inst = pd.DataFrame(
+        {
+            "instance_name": pd.Series([r[0] for r in i], dtype="str"),
+            "serial": pd.Series([r[1] for r in i], dtype="str"),
+            "host": pd.Series([r[2] for r in i], dtype="str"),
+            "last_contact": pd.Series(
+                [pd.Timestamp("2026-10-01") - pd.Timedelta(days=r[3]) for r in i], dtype="datetime64[us]"
+            ),
+            "smart_account": pd.Series([r[4] for r in i], dtype=object),
+            "virtual_account": pd.Series([r[5] for r in i], dtype=object),
+            "source_file": pd.Series([r[6] for r in i], dtype="str"),
+            "source_row": np.arange(2, 2 + n, dtype=np.int64),
+        }
+    )
+    inst["instance_id"] = inst["source_file"] + "#" + inst["source_row"].astype(str)
+    if draw(st.booleans()):  # ids not made of file and row (a hand-built frame): matched as text
+        inst.loc[0, "instance_id"] = draw(st.sampled_from(["usage.csv#2", "custom", "a.csv#02"]))
+    columns = ["serial", "host", "lifecycle", "owner", "owner_column", "source", "status", "source_file"]
+    inventory = pd.DataFrame({c: [r[k] for r in v] for k, c in enumerate(columns)})
+    for c in ("serial", "host", "lifecycle", "status", "source_file"):
+        inventory[c] = inventory[c].astype("str")
+    for c in ("owner", "source"):
+        inventory[c] = inventory[c].astype(object)
+    inventory["owner_column"] = inventory["owner_column"].astype(bool)
+    own = inst.iloc[: draw(st.integers(0, n))]  # licence-list rows: they belong to their own instance
+    usage = pd.DataFrame(
+        {
+            "serial": pd.Series([r[0] for r in u] + list(own["serial"]), dtype="str"),
+            "host": pd.Series([r[1] for r in u] + list(own["host"]), dtype="str"),
+            "smart_account": pd.Series([r[2] for r in u] + list(own["smart_account"]), dtype=object),
+            "virtual_account": pd.Series([r[3] for r in u] + list(own["virtual_account"]), dtype=object),
+            "source_file": pd.Series(["usage.csv"] * len(u) + list(own["source_file"]), dtype="str"),
+            "source_row": np.array(list(range(2, 2 + len(u))) + list(own["source_row"]), dtype=np.int64),
+        }
+    )
+    return inst, inventory, usage
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(estates())
+def test_matching_on_codes_equals_matching_by_merges_on_text(e: tuple[pd.DataFrame, ...]) -> None:
+    inst, inventory, usage = e
+    pd.testing.assert_frame_equal(
+        match.explode_serials(inst, "instance_id"), plain.explode_serials(inst, "instance_id")
+    )
+    pd.testing.assert_frame_equal(match.match_instances(inst, inventory), plain.match_instances(inst, inventory))
+    res = inst[["serial", "host"]].assign(rid=np.arange(len(inst)))
+    by = ["rid", "rec"]
+    fast = match.match_pairs(res, "rid", inventory).sort_values(by, ignore_index=True)
+    slow = plain.match_pairs(res, "rid", inventory).sort_values(by, ignore_index=True)
+    assert fast[[*by, "how"]].values.tolist() == slow[[*by, "how"]].values.tolist()
+
+    def ids(link: pd.Series) -> list[object]:
+        return [None if pd.isna(v) else v for v in link]
+
+    assert ids(instances.link_usage(usage, inst)) == ids(plain.link_usage(usage, inst))
+    code = pd.factorize(inst["instance_id"])[0]
+    dups = instances._duplicates(inst, code, match.KeySpace.of(inst))[["instance_id", "member", "keeper"]]
+    pd.testing.assert_frame_equal(
+        dups.reset_index(drop=True), plain._duplicates(inst).reset_index(drop=True), check_dtype=False
+    )
+
+
+def test_an_instances_file_read_twice_matches_as_the_plain_path_does() -> None:
+    inst = pd.DataFrame(
+        {
+            "instance_name": pd.Series(["a", "b"], dtype="str"),
+            "serial": pd.Series(["FOC1", "FOC1,FOC2"], dtype="str"),
+            "host": pd.Series(["sw-1", None], dtype="str"),
+            "instance_id": pd.Series(["x.csv#2", "x.csv#3"], dtype="str"),
+        }
+    )
+    twice = pd.concat([inst, inst], ignore_index=True)
+    inventory = pd.DataFrame(
+        {
+            "serial": pd.Series(["FOC2", None], dtype="str"),
+            "host": pd.Series([None, "sw-1"], dtype="str"),
+            "lifecycle": pd.Series(["retired", "in_service"], dtype="str"),
+            "owner": pd.Series([None, "ops"], dtype=object),
+            "owner_column": np.array([True, True]),
+            "source": pd.Series(["cmdb.csv", "cmdb.csv"], dtype=object),
+            "status": pd.Series(["Retired", "Installed"], dtype="str"),
+        }
+    )
+    pd.testing.assert_frame_equal(match.match_instances(twice, inventory), plain.match_instances(twice, inventory))
+
+
+# --- pools ------------------------------------------------------------------------------------------------
+
+
+def test_collapsing_usage_per_pool_changes_no_pool_figure() -> None:
+    rng = np.random.default_rng(3)
+    n = 2_000
+    usage = pd.DataFrame(
+        {
+            "smart_account": pd.Series(rng.choice(["SA1", "SA2"], n), dtype=object),
+            "virtual_account": pd.Series(rng.choice(["V1", "V2", "V3"], n), dtype=object),
+            "license": pd.Series(rng.choice(["DNA Advantage", "dna-advantage", "Network Ess."], n), dtype="str"),
+            "quantity": pd.array(np.where(rng.random(n) < 0.05, -1, rng.integers(0, 4, n)), dtype="Int64"),
+        }
+    )
+    usage["quantity"] = usage["quantity"].mask(usage["quantity"] < 0)
+    licences = pd.DataFrame(
+        {
+            "smart_account": ["SA1", "SA1", "SA2"],
+            "virtual_account": ["V1", "V2", "V1"],
+            "license": pd.Series(["dna advantage", "Network Ess.", "DNA Advantage"], dtype="str"),
+            "purchased": pd.array([500, 10, 300], dtype="Int64"),
+            "in_use": pd.array([400, 20, 250], dtype="Int64"),
+            "reserved": pd.array([0, 0, 0], dtype="Int64"),
+            "license_class": ["term", "perpetual", "term"],
+        }
+    )
+    empty = usage.iloc[:0]
+    removable = usage.sample(frac=0.2, random_state=1)
+    fast = pools.build_pools(licences, usage, empty, removable, empty)
+    with mock.patch.object(pools, "_collapse", lambda frame, groups=None: frame):
+        slow = pools.build_pools(licences, usage, empty, removable, empty)
+    for name in ("baseline", "transfers", "split", "usage_mismatch"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name), obj=name)
+
+
+# --- CSV in and out ---------------------------------------------------------------------------------------
+
+FIELDS = [
+    "a",
+    "",
+    " b ",
+    '"q"',
+    '"a,b"',
+    '"a;b"',
+    '"x""y"',
+    '"multi\nline"',
+    '"cr\r\nlf"',
+    'ab"c',
+    '"open',
+    '"a"b',
+    "é",
+]
+
+
+@st.composite
+def bodies(draw: st.DrawFn) -> tuple[bytes, str, int]:
+    width, delimiter = draw(st.integers(2, 4)), draw(st.sampled_from([",", ";", "\t"]))
+    end = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    rows = []
+    for _ in range(draw(st.integers(1, 6))):
+        if draw(st.integers(0, 9)) == 0:
+            rows.append("")  # a blank line
+        else:
+            k = width if draw(st.integers(0, 6)) else draw(st.integers(1, width + 1))  # some rows ragged
+            rows.append(delimiter.join(draw(st.sampled_from(FIELDS)) for _ in range(k)))
+    body = end.join(rows) + (end if draw(st.booleans()) else "")
+    return body.encode(), delimiter, width
+
+
+def _parse(body: bytes, delimiter: str, width: int) -> object:
+    try:
+        frame, warnings = readers._parse_body("f.csv", body, delimiter, width, 2)
+    except InputError as err:
+        return [p.line() for p in err.problems]
+    return frame.values.tolist(), list(frame.columns), [str(t) for t in frame.dtypes], warnings
+
+
+@settings(max_examples=300, deadline=None)
+@given(bodies())
+def test_the_arrow_csv_reader_reads_every_body_as_pandas_does(case: tuple[bytes, str, int]) -> None:
+    fast = _parse(*case)
+    with mock.patch.object(csvfast, "read_body", return_value=None):
+        assert fast == _parse(*case)
+
+
+TEXT = st.lists(st.sampled_from(["a", ",", '"', "\r", "\n", " ", "é", "=1+2", "-3", "@x", ";", "x y", ""]), max_size=4)
+
+
+@FAST
+@given(st.lists(st.tuples(TEXT.map("".join), st.one_of(st.none(), st.integers(-5, 10**12)), st.booleans()), max_size=8))
+def test_the_arrow_csv_writer_writes_the_bytes_pandas_writes(rows: list[tuple[str, int | None, bool]]) -> None:
+    frame = pd.DataFrame(
+        {
+            "text": pd.Series([r[0] for r in rows], dtype="str"),
+            "object, quoted": pd.Series([r[0] or None for r in rows], dtype=object),
+            "count": pd.array([r[1] for r in rows], dtype="Int64"),
+            "row": pd.Series([r[1] for r in rows], dtype=object),
+            "flag": np.array([r[2] for r in rows], dtype=bool),
+            "value": np.array([(r[1] or 0) / 3 for r in rows], dtype="float64"),
+            "when": pd.Series([pd.Timestamp("2026-10-30")] * len(rows), dtype="datetime64[us]"),
+        }
+    )
+    fast = csv_bytes(frame)
+    with mock.patch.object(csvwrite, "to_csv", return_value=None):
+        assert fast == csv_bytes(frame)
+
+
+# --- XLSX cells -------------------------------------------------------------------------------------------
+
+
+def _workbook() -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "Product Instances – banner"
+    ws.merge_cells("A1:D1")
+    ws.append(["Name", "Serial", "Last Contact", "Count", "Flag", "Ratio", "Note"])
+    ws.append(["sw-1", "FOC1", dt.datetime(2026, 10, 30, 14, 3, 22), 12, True, 0.25, "=1+2"])
+    ws.append(["sw-2", "0042", dt.date(2026, 10, 30), 1.0, False, 1e16, "#N/A"])
+    ws.append([None, None, dt.time(9, 30), -3, None, None, "x"])
+    ws["B7"] = "after a gap"
+    ws["J7"] = "far right"
+    ws["C8"] = "=SUM(D3:D5)"  # no cached value
+    ws["A9"] = openpyxl.cell.rich_text.CellRichText(["plain ", openpyxl.cell.rich_text.TextBlock(
+        openpyxl.cell.text.InlineFont(b=True), "bold")])  # fmt: skip
+    ws["A10"] = "Total"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _with_sheet_xml(content: bytes, sheet_xml: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml.encode()
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+ODD_SHEET = (
+    f'<worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c>'
+    '<c r="B1" t="inlineStr"><is><r><t>Se</t></r><r><rPr><b/></rPr><t>rial</t></r></is></c>'
+    '<c t="inlineStr"><is><t xml:space="preserve"> no ref </t></is></c><c r="d1" t="str"><v>lower</v></c></row>'
+    '<row r="3"><c r="A3" t="inlineStr"><is/></c><c r="B3" t="b"><v>1</v></c><c r="C3" t="e"><v>#DIV/0!</v></c>'
+    '<c r="D3"><v></v></c><c r="E3" t="d"><v>2026-10-30T00:00:00</v></c><c r="F3"><v>1E3</v></c></row>'
+    '<row><c r="C4" t="inlineStr"><is><t>a &amp; b &lt;c&gt;</t></is></c><c r="A4"><v>5</v></c></row>'
+    "</sheetData></worksheet>"
+)
+
+
+@pytest.mark.parametrize("content", [_workbook(), _with_sheet_xml(_workbook(), ODD_SHEET)], ids=["made", "odd"])
+def test_the_light_xlsx_cell_reader_gives_openpyxls_values(content: bytes) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    ws = wb.worksheets[0]
+    ws.reset_dimensions()
+    slow = list(ws.iter_rows(values_only=True))
+    ws.reset_dimensions()
+    assert list(sheetrows.values_by_row(ws)) == slow
+    wb.close()
+
+
+# --- plan text ----------------------------------------------------------------------------------------------
+
+
+def test_filling_the_how_to_templates_in_arrow_gives_the_plain_text() -> None:
+    frame = pd.DataFrame(
+        {
+            "smart_account": ["SA", None, "S,A"],
+            "virtual_account": ["VA", "V2", None],
+            "target_virtual_account": [None, "V3", None],
+            "instance_name": ["sw-1", None, "x"],
+            "serial": [None, "FOC1", "FOC2"],
+            "license": ["DNA", None, "NW"],
+            "quantity": pd.array([3, None, 1], dtype="Int64"),
+        }
+    )
+    template = pd.Series([HOW["DEREGISTER"], HOW["TRANSFER"], HOW["TAC"]])
+    pd.testing.assert_series_equal(_fill(template, frame), plain._fill(template, frame))
+
+
+def test_the_sample_estate_reconciles_the_same_with_every_switchable_fast_path_off() -> None:
+    from tests.ui_support import expected
+
+    fast = expected()
+    with (
+        mock.patch.object(csvfast, "read_body", return_value=None),
+        mock.patch.object(csvwrite, "to_csv", return_value=None),
+        mock.patch.object(sheetrows, "values_by_row", lambda ws: ws.iter_rows(values_only=True)),
+    ):
+        slow = expected()
+    for name in ("findings", "plan", "instances", "reservations", "ea", "rejects"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name), obj=name)
+    pd.testing.assert_frame_equal(fast.pools.baseline, slow.pools.baseline)
+    assert csv_bytes(fast.findings) == csv_bytes(slow.findings)
