@@ -13,21 +13,28 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "core", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def write_estate(tmp: Path) -> Path:
     (tmp / "inst.csv").write_text(
         "Smart Account: Acme\nName,Serial Number,Last Contact,Licenses\n"
-        "sw1,S1,2026-10-30,L (2)\nsw2,S2,2026-01-01,L (1)\nsw3,S3,2026-10-30,L (1)\n=cmd|' /C calc'!A0,S4,2026-10-30,\n")
+        "sw1,S1,2026-10-30,L (2)\nsw2,S2,2026-01-01,L (1)\nsw3,S3,2026-10-30,L (1)\n=cmd|' /C calc'!A0,S4,2026-10-30,\n"
+    )
     (tmp / "lic.csv").write_text("License,Type,Purchased,In Use\nL,Term,3,4\n")
     (tmp / "cmdb.csv").write_text("Serial Number,install_status,Owner\nS1,Installed,ops\nS3,Retired,ops\n")
     (tmp / "engagement.toml").write_text(
         '[engagement]\nclient = "Acme"\nas_of = 2026-11-01\nrenewal_date = 2027-09-30\nrenewal_value = 1000000\n'
         '[[file]]\npath = "inst.csv"\nsmart_account = "Acme"\nvirtual_account = "Campus"\n'
         '[[file]]\npath = "lic.csv"\nkind = "licenses"\nsmart_account = "Acme"\nvirtual_account = "Campus"\n'
-        '[[file]]\npath = "cmdb.csv"\n')
+        '[[file]]\npath = "cmdb.csv"\n'
+    )
     return tmp / "engagement.toml"
 
 
@@ -36,8 +43,13 @@ def test_reconcile_writes_five_outputs_whose_totals_agree(tmp_path):
     out = tmp_path / "out"
     run = cli("reconcile", "--manifest", str(manifest), "--out", str(out))
     assert run.returncode == 0, run.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["baseline.csv", "findings.csv", "plan.csv", "rejects.csv",
-                                                     "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "baseline.csv",
+        "findings.csv",
+        "plan.csv",
+        "rejects.csv",
+        "summary.json",
+    ]
     baseline = pd.read_csv(out / "baseline.csv")
     summary = json.loads((out / "summary.json").read_text())
     # sw2 stale (304 days, term) → 1 unit; sw3 retired → 1 unit; in use 4 → clean 2 → balance +1.
@@ -46,6 +58,7 @@ def test_reconcile_writes_five_outputs_whose_totals_agree(tmp_path):
     assert summary["findings"]["DECOMMISSIONED"] == 1 and summary["findings"]["STALE_NOT_IN_INVENTORY"] == 1
     assert [i["rows_read"] for i in summary["inputs"]] == [5, 1, 2]
     import hashlib
+
     assert summary["baseline_sha256"] == hashlib.sha256((out / "baseline.csv").read_bytes()).hexdigest()
     findings = (out / "findings.csv").read_text()
     assert "'=cmd|' /C calc'!A0" in findings  # formula injection neutralised
@@ -63,7 +76,8 @@ def test_options_override_the_manifest(tmp_path):
 
 def test_bad_input_exits_2_with_one_line_per_problem_and_no_traceback(tmp_path):
     (tmp_path / "engagement.toml").write_text(
-        '[engagement]\nas_of = "yesterday"\n[[file]]\npath = "missing.csv"\n[[file]]\npath = "x.csv"\nkind = "nope"\n')
+        '[engagement]\nas_of = "yesterday"\n[[file]]\npath = "missing.csv"\n[[file]]\npath = "x.csv"\nkind = "nope"\n'
+    )
     (tmp_path / "x.csv").write_text("a,b\n1,2\n")
     run = cli("reconcile", "--manifest", str(tmp_path / "engagement.toml"), "--out", str(tmp_path / "o"))
     assert run.returncode == 2
@@ -76,8 +90,15 @@ def test_bad_input_exits_2_with_one_line_per_problem_and_no_traceback(tmp_path):
 def test_inspect_prints_the_row_accounting_and_fails_on_an_unusable_file(tmp_path):
     write_estate(tmp_path)
     (tmp_path / "junk.csv").write_bytes(bytes(range(256)) * 4)
-    run = cli("inspect", str(tmp_path / "inst.csv"), str(tmp_path / "junk.csv"), "--virtual-account", "Campus",
-              "--smart-account", "Acme")
+    run = cli(
+        "inspect",
+        str(tmp_path / "inst.csv"),
+        str(tmp_path / "junk.csv"),
+        "--virtual-account",
+        "Campus",
+        "--smart-account",
+        "Acme",
+    )
     assert run.returncode == 2
     assert "rows read 5 = used 4 + rejected 0 + skipped 1" in run.stdout
     assert "junk.csv" in run.stderr and "Traceback" not in run.stderr
