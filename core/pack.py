@@ -11,6 +11,7 @@ import pandas as pd
 
 from core.export import xlsx_bytes
 from core.findings_model import FINDING_COLUMNS
+from core.pools import BASELINE_COLUMNS
 from core.reconcile import ReconcileResult
 from core.settings import SETTING_HELP, SETTING_NAMES
 from core.snapshots import read_csv
@@ -104,19 +105,7 @@ def _summary_formats(book: bytes) -> bytes:
 _NUMERIC = {
     "Findings": ("quantity", "source_row"),
     "Plan": ("step", "quantity", "value"),
-    "Baseline": (
-        "purchased",
-        "in_use",
-        "reserved",
-        "removable",
-        "released",
-        "clean_in_use",
-        "balance",
-        "clean_balance",
-        "transfer_in",
-        "transfer_out",
-        "final_balance",
-    ),
+    "Baseline": tuple(BASELINE_COLUMNS[3:]),
 }
 
 

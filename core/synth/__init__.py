@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.pools import BASELINE_COLUMNS
 from core.synth import catalog as c
 from core.synth import estate, exports, inventory, licensing, people
 from core.synth.write import write_manifest
@@ -139,24 +140,7 @@ def _planted(
         "total_rows": 1,
         "blank_rows": 2,
     }
-    pool_cols = [
-        "smart_account",
-        "virtual_account",
-        "license",
-        "purchased",
-        "in_use",
-        "reserved",
-        "removable",
-        "released",
-        "clean_in_use",
-        "balance",
-        "clean_balance",
-        "transfer_in",
-        "transfer_out",
-        "final_balance",
-        "usage",
-        "scenario",
-    ]
+    pool_cols = [*BASELINE_COLUMNS, "usage", "scenario"]
     pools = [
         {k: (v if isinstance(v, str) else int(v)) for k, v in r.items()} for r in baseline[pool_cols].to_dict("records")
     ]
