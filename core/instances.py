@@ -296,7 +296,7 @@ def _evidence(inst: pd.DataFrame) -> dict[str, pd.Series]:
     over = (contact + ", at or over the " + inst["threshold"].astype(str) + "-day " + policy).where(
         inst["last_contact"].notna(), contact
     )
-    says = inst["inv_source"].astype(str) + " says '" + inst["inv_status"].fillna("(no status)").astype(str) + "'"
+    says = inst["inv_source"].astype(str) + " says '" + inst["inv_status"].astype(str).fillna("(no status)") + "'"
     return {
         "DECOMMISSIONED": says + "; " + contact,
         "DUPLICATE_REGISTRATION": "serial "

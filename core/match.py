@@ -181,7 +181,7 @@ def match_instances(
 
     life_code, lives = pd.factorize(rec_frame["lifecycle"])  # a handful of buckets: compare those, not rows
     life_code = life_code[rec]
-    lives = pd.Series(lives)
+    lives = pd.Series(np.asarray(lives, dtype=object))  # plain values, even from a categorical column
 
     def is_life(value: str) -> np.ndarray:
         return np.append(lives.eq(value).to_numpy(dtype=bool), False)[life_code]

@@ -83,7 +83,7 @@ class Pools:
 
 def license_key(names: pd.Series) -> pd.Series:
     """Vectorised schema.normalise_header: lower case, every run of non-alphanumerics dropped."""
-    return names.fillna("").astype(str).str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
+    return names.astype(str).fillna("").str.lower().str.replace(r"[^0-9a-z]+", "", regex=True)
 
 
 def _keyed(frame: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:

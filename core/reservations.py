@@ -71,7 +71,7 @@ def assess_reservations(
     res["release"] = on_removable | retired | unknown
     res["return_code"] = present_rec | inst_live
     what = (
-        res["reservation_type"].fillna("Reservation").astype(str)
+        res["reservation_type"].astype(str).fillna("Reservation")
         + " of "
         + res["quantity"].astype(str)
         + " × '"

@@ -43,6 +43,9 @@ class Kind:
     scope: tuple[str, ...] = ()
     derived: tuple[str, ...] = ()
     help: str = ""
+    # Columns whose few distinct values repeat on every row (account names, statuses, models): the estate
+    # stores them as categoricals, a code per row instead of a string per row (see core.estate.compact).
+    repeated: tuple[str, ...] = ()
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -114,6 +117,7 @@ KINDS: dict[str, Kind] = {
             required=(("instance_name",),),
             scope=("smart_account", "virtual_account"),
             derived=("host", "reserved", "instance_id"),
+            repeated=("pid", "product_type", "status", "smart_account", "virtual_account", "licenses"),
             help="Export from CSSM → Inventory → Product Instances → Export to CSV.",
         ),
         Kind(
@@ -160,6 +164,7 @@ KINDS: dict[str, Kind] = {
             required=(("license", "network_license", "dna_level"), ("serial", "instance_name")),
             scope=("smart_account", "virtual_account"),
             derived=("host",),
+            repeated=("license", "network_license", "dna_level", "smart_account", "virtual_account"),
             help="CSSM → Licenses → a licence → Product Instances, or the Catalyst Center licence export.",
         ),
         Kind(
@@ -186,6 +191,7 @@ KINDS: dict[str, Kind] = {
             required=(("serial", "instance_name", "udi"), ("license",)),
             scope=("smart_account", "virtual_account"),
             derived=("host",),
+            repeated=("license", "reservation_type", "smart_account", "virtual_account"),
             help="CSSM → Inventory → Licenses → License Reservation export (SLR / PLR).",
         ),
         Kind(
@@ -257,6 +263,17 @@ KINDS: dict[str, Kind] = {
             ),
             required=(("serial", "hostname"),),
             derived=("host", "lifecycle"),
+            repeated=(
+                "status",
+                "owner",
+                "pid",
+                "site",
+                "business_unit",
+                "environment",
+                "region",
+                "source",
+                "lifecycle",
+            ),
             help="ServiceNow cmdb_ci export, Catalyst Center device inventory, NetBox devices, SolarWinds nodes.",
         ),
         Kind(

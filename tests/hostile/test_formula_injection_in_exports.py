@@ -164,3 +164,12 @@ def test_control_characters_xml_cannot_hold_do_not_break_an_xlsx_export() -> Non
     assert [c.value for c in ws["A"][1:]] == ["sw\ufffdbell", "'=\ufffdx"]
     assert [c.value for c in ws["B"][1:]] == [1, -3]
     assert "sw\x07bell" in csv_bytes(frame).decode()  # the CSV keeps the text as it came
+
+
+def test_a_categorical_text_column_is_escaped_like_any_text() -> None:
+    # The estate stores repeated text (account names, statuses) as categoricals; an export must not skip them.
+    frame = pd.DataFrame({"smart_account": pd.Categorical(["=1+2", "@SA", "plain", None]), "quantity": [1, 2, 3, 4]})
+    rows = _csv_cells(csv_bytes(frame))
+    assert [r[0] for r in rows[1:]] == ["'=1+2", "'@SA", "plain", ""]
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"Findings": frame})))["Findings"]
+    assert [c.value for c in ws["A"][1:]] == ["'=1+2", "'@SA", "plain", None]
