@@ -83,7 +83,7 @@ def _ids(inst: pd.DataFrame) -> _Ids:
     if not len(inst) or rows.dtype.kind not in "iu" or rows.min() < 0 or not _made_of_file_and_row(inst):
         code, distinct = pd.factorize(ids)
         return _Ids(np.asarray(code, dtype=np.int64), pd.Series(distinct, dtype=ids.dtype))
-    file_code, files = pd.factorize(inst["source_file"].astype(str))
+    file_code, files = pd.factorize(inst["source_file"])
     width = int(rows.max()) + 1
     key = file_code.astype(np.int64) * width + rows
     code, distinct_keys = pd.factorize(key)
@@ -103,7 +103,7 @@ def _own_rows(usage: pd.DataFrame, inst: pd.DataFrame, ids: _Ids) -> np.ndarray:
         first[id_code[::-1]] = np.arange(len(id_code))[::-1]  # -1 codes land in the spare last slot
         first[-1] = -1
         return first[own_code]
-    file_code, files = pd.factorize(usage["source_file"].astype(str))
+    file_code, files = pd.factorize(usage["source_file"])
     file_code = np.array([ids.files.get(f, -1) for f in files] + [-1], dtype=np.int64)[file_code]
     rows = usage["source_row"].to_numpy()
     known = (file_code >= 0) & (rows >= 0) & (rows < ids.width)
@@ -155,6 +155,10 @@ def _same_scope(left: pd.DataFrame, right: pd.DataFrame, i: np.ndarray, j: np.nd
     as a merge on those columns has it)."""
     same = np.ones(len(i), dtype=bool)
     for c in _SCOPE:
+        coded = keys.scope_codes(left[c], right[c])
+        if coded is not None:
+            same &= coded[0][i] == coded[1][j]
+            continue
         a, b = left[c].to_numpy(dtype=object)[i], right[c].to_numpy(dtype=object)[j]
         same &= (a == b) | (pd.isna(a) & pd.isna(b))
     return same

@@ -17,6 +17,9 @@ import pyarrow.compute as pc
 
 def arrow_text(s: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
     """The column as one Arrow large_string array (missing stays null)."""
+    if isinstance(s, pd.Series) and isinstance(s.dtype, pd.CategoricalDtype):  # the categories, then the codes
+        code = s.cat.codes.to_numpy()
+        return arrow_text(pd.Series(s.cat.categories, dtype="str")).take(pa.array(code, mask=code < 0))
     if isinstance(s, pd.Series):
         s = pa.array(s if s.dtype == "str" else s.astype("str"), type=pa.large_string(), from_pandas=True)
     if isinstance(s, pa.ChunkedArray):
@@ -45,6 +48,17 @@ def encode(*columns: pd.Series | pa.Array) -> list[np.ndarray]:
         else:
             out.append(codes(pc.index_in(arr, value_set=encoded.dictionary)))
     return out
+
+
+def scope_codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """Codes of two categorical columns in one space (equal text, equal code; missing -1 in both), from
+    their categories alone; None when either column is not categorical."""
+    if not (isinstance(a.dtype, pd.CategoricalDtype) and isinstance(b.dtype, pd.CategoricalDtype)):
+        return None
+    space = a.cat.categories.union(b.cat.categories)
+    return tuple(  # type: ignore[return-value]
+        np.append(space.get_indexer(s.cat.categories), -1)[s.cat.codes.to_numpy()] for s in (a, b)
+    )
 
 
 def factorize(s: pd.Series) -> tuple[np.ndarray, int]:

@@ -10,6 +10,12 @@ from core.instances import REMOVAL_ORDER
 from core.match import match_pairs
 
 
+def _with_rows(pairs: pd.DataFrame, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`pairs` with `frame`'s columns at each pair's `rec` (a join on rec, without copying all of `frame`)."""
+    picked = frame[columns].iloc[pairs["rec"].to_numpy()].reset_index(drop=True)
+    return pd.concat([pairs.reset_index(drop=True), picked], axis=1)
+
+
 def assess_reservations(
     reservations: pd.DataFrame, inst: pd.DataFrame, inventory: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -22,9 +28,7 @@ def assess_reservations(
         return res, make_findings("RESERVATION_ON_RETIRED", res)
 
     to_inst = match_pairs(res, "rid", inst[["serial", "host"]])
-    ip = to_inst.join(
-        inst[["instance_name", "removable", "removal", "lifecycle", "stale"]].reset_index(drop=True), on="rec"
-    )
+    ip = _with_rows(to_inst, inst, ["instance_name", "removable", "removal", "lifecycle", "stale"])
     inst_any = ip.groupby("rid").size().reindex(res["rid"], fill_value=0).to_numpy() > 0
     all_removable = ip.groupby("rid")["removable"].all().reindex(res["rid"], fill_value=False).to_numpy()
     live_inst = (~ip["removable"] | ip["removal"].eq("DUPLICATE_REGISTRATION")) & ~ip["stale"]
@@ -44,9 +48,7 @@ def assess_reservations(
         retired = in_service_rec = present_rec = np.zeros(n, dtype=bool)
         inv_first = pd.DataFrame(index=res["rid"], columns=["source", "status"])
     else:
-        vp = match_pairs(res, "rid", inventory).join(
-            inventory[["lifecycle", "source", "status"]].reset_index(drop=True), on="rec"
-        )
+        vp = _with_rows(match_pairs(res, "rid", inventory), inventory, ["lifecycle", "source", "status"])
 
         def any_of(value: str) -> np.ndarray:
             hit = vp["lifecycle"].eq(value).groupby(vp["rid"]).any()

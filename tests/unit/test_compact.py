@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from core import keys
 from core.estate import combine, compact, load_estate, repeated_columns
 from core.settings import Settings
 from tests.builders import AS_OF, csv_file
@@ -48,3 +50,25 @@ def test_a_million_repeated_names_take_a_byte_each_not_a_string_each() -> None:
     before = names.memory_usage(deep=True)
     after = compact(pd.DataFrame({"smart_account": names}), "usage")["smart_account"].memory_usage(deep=True)
     assert after < 1_100_000 < 10 * 1_100_000 < before  # int8 codes: one byte per row, plus two categories
+
+
+def test_a_categorical_column_gives_the_same_arrow_text_as_its_plain_text() -> None:
+    plain = pd.Series(["b", None, "a", "b", ""], dtype="str")
+    cat = compact(pd.DataFrame({"status": plain}), "instances")["status"]
+    assert keys.arrow_text(cat).equals(keys.arrow_text(plain))
+    assert keys.arrow_text(cat[cat.isna()]).to_pylist() == [None]
+
+
+def test_scope_codes_say_equal_exactly_where_the_texts_are_equal_and_missing_equals_missing() -> None:
+    left = pd.Series(["SA1", "SA2", None, "SA3", None], dtype="str")
+    right = pd.Series(["SA2", None, "SA1", "SA9"], dtype="str")
+    a, b = (compact(pd.DataFrame({"smart_account": s}), "usage")["smart_account"] for s in (left, right))
+    coded = keys.scope_codes(a, b)
+    assert coded is not None
+    i, j = np.repeat(np.arange(5), 4), np.tile(np.arange(4), 5)  # every pair
+    expected = [
+        (x == y) if pd.notna(x) and pd.notna(y) else (pd.isna(x) and pd.isna(y))
+        for x, y in zip(left[i], right[j], strict=True)
+    ]
+    assert (coded[0][i] == coded[1][j]).tolist() == expected
+    assert keys.scope_codes(left, b) is None  # plain text: the caller compares the values
