@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.runtime import use_system_allocator
 from pages import baseline, engagement, findings, overview, plan, renewal, virtual_accounts
 from ui import auth, authfile, layout, nav, startup
 
@@ -25,6 +26,7 @@ def _login_only() -> None:
     """Logged out, every URL resolves to this: the login form above is all there is to see."""
 
 
+use_system_allocator()  # freed columns go back to the OS: one server holds every session's estate
 st.set_page_config(page_title="Smart Account Hygiene", page_icon=":material/verified_user:", layout="wide")
 startup.check()  # XSRF on, error details off…: else a refusal and no login form
 try:
