@@ -1,27 +1,32 @@
 """XLSX uploads: zip-bomb guard, size budgets, sheet choice, cell values as text, formulas without a value.
 
-Before openpyxl sees a workbook, `_guard` checks the zip's declared sizes and `_scan` inflates every part once,
-in chunks, to refuse DTDs (entity bombs, external entities) and count rows, cells and shared strings against
-budgets: openpyxl reads about 50,000 cells a second and keeps every shared string in memory, so an
-over-budget workbook is refused with advice to save it as CSV instead of taking minutes and gigabytes.
-Reading goes through openpyxl in read-only, values-only mode; openpyxl must be using defusedxml.
+Before any XML is parsed, `_guard` checks the zip's declared sizes and `_scan` inflates every part once, in
+chunks, to refuse DTDs (entity bombs, external entities) and count rows, cells and shared strings against
+budgets, so an over-budget workbook is refused with advice to save it as CSV instead of taking minutes and
+gigabytes. Reading then goes through the light reader (core.xlsxparts, core.xlsxcells: expat and one regular
+expression, no openpyxl), which gives exactly what openpyxl gives for the plain workbooks exports are; any
+workbook it does not know how to read (rich text cells, unusual markup, a broken part) is read by openpyxl in
+read-only, values-only mode instead, and openpyxl must be using defusedxml.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
+import os
 import re
+import sys
 import zipfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Any
 
 from defusedxml.ElementTree import iterparse
 
-from core import detect, sheetrows
+from core import detect, sheetrows, xlsxcells, xlsxparts
 from core.model import InputError, Problem, Reason
+from core.xlsxvalues import Unsupported, cell_text
 
 MAX_UNCOMPRESSED = 500 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, checked once the workbook inflates past RATIO_FLOOR
@@ -33,7 +38,8 @@ HEAD_ROWS = 30
 NOT_VALID = "not a valid CSV or XLSX file"
 AS_CSV = "save the sheet as CSV (UTF-8) and upload that instead: CSV has no such limit"
 
-_TAGS = re.compile(rb"<(?:\w{1,16}:)?(row|c|f|si)[\s>/]")
+# the possessive `?+` counts what `?` would (a prefix is followed by ":", a tag name by [\s>/]), without retrying
+_TAGS = re.compile(rb"<(?:\w{1,16}+:)?+(row|c|f|si)[\s>/]")
 _TAIL = 64  # bytes carried between chunks so a tag split across two chunks is still seen
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
 _MEDIA = ("xl/media/", "xl/embeddings/")  # pictures and embedded objects: never parsed as XML, not scanned
@@ -105,7 +111,7 @@ class _Scan:
 
 
 def _scan(file: str, zf: zipfile.ZipFile) -> _Scan:
-    """Inflate every XML part once, in chunks: refuse DTDs and over-budget workbooks before openpyxl opens it."""
+    """Inflate every XML part once, in chunks: refuse DTDs and over-budget workbooks before any XML is parsed."""
     scan = _Scan()
     try:
         for info in zf.infolist():
@@ -129,17 +135,17 @@ def _scan_part(file: str, name: str, fh: IO[bytes], scan: _Scan) -> None:
                 f"{NOT_VALID} (its part {name} declares a DTD or XML entities, which Excel never writes: "
                 "refused as an XML entity bomb or external-entity attack)",
             )
-        for m in _TAGS.finditer(data):
-            if m.end() > len(tail):  # a tag wholly inside the carried tail was counted with the previous chunk
-                tag = m.group(1)
-                if tag == b"c":
-                    scan.cells += 1
-                elif tag == b"row":
-                    scan.rows += 1
-                elif tag == b"si":
-                    scan.shared_strings += 1
-                else:
-                    scan.formulas.add(name)
+        # a tag wholly inside the carried tail was counted with the previous chunk; from the first one past it
+        # on, findall carries on exactly where finditer would
+        first = next((m for m in _TAGS.finditer(data) if m.end() > len(tail)), None)
+        if first is not None:
+            tags = Counter(_TAGS.findall(data, first.end()))
+            tags[first.group(1)] += 1
+            scan.cells += tags[b"c"]
+            scan.rows += tags[b"row"]
+            scan.shared_strings += tags[b"si"]
+            if tags[b"f"]:
+                scan.formulas.add(name)
         _over_budget(file, scan)
         tail = data[-_TAIL:]
 
@@ -173,23 +179,6 @@ def _broken(file: str, where: str, exc: Exception) -> InputError:
     else:
         detail = f"{where}{exc}".replace("\n", " ")
     return refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} ({detail})")
-
-
-def cell_text(value: Any) -> str:
-    """A cell value as the text a user sees: ISO dates, 12 not 12.0, TRUE/FALSE."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d" if value.time() == dt.time(0) else "%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
 
 
 def _uncached_formulas(zf: zipfile.ZipFile, path: str) -> list[tuple[int, int]]:
@@ -226,6 +215,14 @@ def _column_index(letters: str) -> int:
     return n - 1
 
 
+def _openpyxl_defuses() -> bool:
+    """`xml_defused()`, without importing openpyxl before it is needed: what openpyxl.xml will decide on import
+    (defusedxml is importable, this module imports it) unless the switch that turns defusedxml off is set."""
+    if "openpyxl.xml" in sys.modules:
+        return xml_defused()
+    return os.environ.get("OPENPYXL_DEFUSEDXML", "True") == "True"
+
+
 def _load(file: str, content: bytes) -> Any:
     import openpyxl
 
@@ -242,53 +239,114 @@ def _text_rows(ws: Any) -> Iterator[list[str]]:
     return ([cell_text(v) for v in row] for row in sheetrows.values_by_row(ws))
 
 
+@dataclass
+class _Tab:
+    """A sheet as the choice below sees it, whichever reader reads it."""
+
+    title: str
+    state: str | None
+    rows: Callable[[], Iterator[list[str]]]
+    formulas: Callable[[], list[tuple[int, int]]]
+
+
 def read_sheet(file: str, content: bytes, sheet: str | None, hint: tuple[str, ...] = ()) -> Sheet:
     """The named sheet, else the first visible sheet with a recognisable header."""
     zf = _guard(file, content)
     try:
         scan = _scan(file, zf)
-        wb = _load(file, content)
-    except InputError:
+        if not _openpyxl_defuses():  # the light reader may hand any workbook to openpyxl
+            raise refuse(file, Reason.NOT_READABLE, "XLSX reading is disabled: install defusedxml, then retry")
+        try:
+            return _read_light(file, zf, sheet, hint)
+        except Unsupported:
+            pass
+        return _read_openpyxl(file, content, zf, scan, sheet, hint)
+    finally:
         zf.close()
-        raise
-    warnings: list[str] = []
-    hidden: list[str] = []
+
+
+def _read_light(file: str, zf: zipfile.ZipFile, sheet: str | None, hint: tuple[str, ...]) -> Sheet:
+    """read_sheet without openpyxl; Unsupported for a workbook it leaves to openpyxl."""
     try:
-        if sheet is not None:
-            if sheet not in wb.sheetnames:
-                names = ", ".join(f"'{n}'" for n in wb.sheetnames)
-                raise refuse(file, Reason.NOT_READABLE, f"no sheet named '{sheet}' (sheets: {names})")
-            candidates = [wb[sheet]]
-        else:
-            candidates = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
-            hidden = [ws.title for ws in wb.worksheets if ws not in candidates]
-            warnings += [f"hidden sheet '{name}' not read" for name in hidden]
-        tried: list[str] = []
-        for ws in candidates:
+        book = xlsxparts.read_book(zf)
+    except Exception as exc:  # a missing or broken part: openpyxl says what is wrong
+        raise Unsupported(str(exc)) from exc
+
+    def tab(name: str, state: str | None, path: str) -> _Tab:
+        found: list[list[tuple[int, int]]] = []
+
+        def rows() -> Iterator[list[str]]:
             try:
-                it = _text_rows(ws)
-                rows = list(islice(it, HEAD_ROWS))
-                header = detect.find_header(rows, hint)
-                if header is None:
-                    tried.append(ws.title)
-                    continue
-                rows.extend(it)
-            except Exception as exc:  # a truncated or corrupt part surfaces only while parsing
-                raise _broken(file, f"sheet '{ws.title}': ", exc) from exc
-            if tried:
-                warnings.append(f"no recognisable header on sheet(s) {', '.join(tried)}; read '{ws.title}'")
-            path = (getattr(ws, "_worksheet_path", None) or "").lstrip("/")
-            try:
-                formulas = _uncached_formulas(zf, path) if path in scan.formulas else []
-            except Exception as exc:  # malformed XML, or XML that defusedxml refuses
-                raise _broken(file, f"sheet '{ws.title}': ", exc) from exc
-            last = max((r for r, _ in formulas), default=0)  # a formula row without a value is not empty
-            while len(rows) > max(last, header + 1) and not any(c.strip() for c in rows[-1]):
-                rows.pop()
-            return Sheet(ws.title, rows, header, formulas, warnings)
+                cells, formulas = xlsxcells.read_cells(zf, path, book)
+            except Exception as exc:
+                raise Unsupported(str(exc)) from exc
+            found.append(formulas)
+            return iter(cells)
+
+        return _Tab(name, state, rows, lambda: found[-1])
+
+    _exists(file, [name for name, _, _ in book.sheets], sheet)
+    return _choose(file, [tab(*s) for s in book.sheets], sheet, hint)
+
+
+def _read_openpyxl(
+    file: str, content: bytes, zf: zipfile.ZipFile, scan: _Scan, sheet: str | None, hint: tuple[str, ...]
+) -> Sheet:
+    """read_sheet through openpyxl (read-only, values only) and the cell parser in core.sheetrows."""
+    wb = _load(file, content)
+
+    def tab(ws: Any) -> _Tab:
+        path = (getattr(ws, "_worksheet_path", None) or "").lstrip("/")
+        formulas = (lambda: _uncached_formulas(zf, path)) if path in scan.formulas else list
+        return _Tab(ws.title, ws.sheet_state, lambda: _text_rows(ws), formulas)
+
+    try:
+        _exists(file, wb.sheetnames, sheet)
+        return _choose(file, [tab(wb[sheet])] if sheet is not None else [tab(ws) for ws in wb.worksheets], sheet, hint)
     finally:
         wb.close()
-        zf.close()
+
+
+def _exists(file: str, names: list[str], sheet: str | None) -> None:
+    if sheet is not None and sheet not in names:
+        listed = ", ".join(f"'{n}'" for n in names)
+        raise refuse(file, Reason.NOT_READABLE, f"no sheet named '{sheet}' (sheets: {listed})")
+
+
+def _choose(file: str, tabs: list[_Tab], sheet: str | None, hint: tuple[str, ...]) -> Sheet:
+    """The first candidate with a recognisable header, its rows trimmed of trailing empty ones."""
+    warnings: list[str] = []
+    hidden: list[str] = []
+    if sheet is not None:
+        candidates = [t for t in tabs if t.title == sheet][:1]
+    else:
+        candidates = [t for t in tabs if t.state == "visible"]
+        hidden = [t.title for t in tabs if t.state != "visible"]
+        warnings += [f"hidden sheet '{name}' not read" for name in hidden]
+    tried: list[str] = []
+    for ws in candidates:
+        try:
+            it = ws.rows()
+            rows = list(islice(it, HEAD_ROWS))
+            header = detect.find_header(rows, hint)
+            if header is None:
+                tried.append(ws.title)
+                continue
+            rows.extend(it)
+        except Unsupported:
+            raise
+        except Exception as exc:  # a truncated or corrupt part surfaces only while parsing
+            raise _broken(file, f"sheet '{ws.title}': ", exc) from exc
+        if tried:
+            warnings.append(f"no recognisable header on sheet(s) {', '.join(tried)}; read '{ws.title}'")
+        try:
+            formulas = ws.formulas()
+        except Exception as exc:  # malformed XML, or XML that defusedxml refuses
+            raise _broken(file, f"sheet '{ws.title}': ", exc) from exc
+        last = max((r for r, _ in formulas), default=0)  # a formula row without a value is not empty
+        while len(rows) > max(last, header + 1) and not any(c.strip() for c in rows[-1]):
+            rows.pop()
+        return Sheet(ws.title, rows, header, formulas, warnings)
     names = ", ".join(f"'{n}'" for n in tried) or "none visible"
     unhide = ""
     if hidden:
