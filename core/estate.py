@@ -9,6 +9,7 @@ import pandas as pd
 from core.derive import USAGE_COLUMNS
 from core.ingest import FileInput, parse_file
 from core.model import Estate, InputError, ParsedFile, Problem, empty_rejects
+from core.runtime import release_free_memory
 from core.schema import KINDS, FieldType
 from core.settings import Settings
 
@@ -81,6 +82,8 @@ def parse_all(items: list[FileInput], settings: Settings) -> tuple[list[ParsedFi
             continue
         usage = None if result.usage is None else compact(result.usage, "usage")
         parsed.append(replace(result, frame=compact(result.frame, result.report.kind), usage=usage))
+        del result
+        release_free_memory()  # the file's temporaries are gone: give their pages back before the next file
     return parsed, problems
 
 
