@@ -31,11 +31,16 @@ def blank(frame: pd.DataFrame) -> pd.DataFrame:
     """Missing text shown as empty cells rather than 'None' (numbers keep their missing marker)."""
     text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
     text = [c for c in text if _all_text(frame[c])]
-    return frame.assign(**{c: frame[c].fillna("") for c in text})
+    return frame.assign(**{c: _plain(frame[c]).fillna("") for c in text})
+
+
+def _plain(values: pd.Series) -> pd.Series:
+    """A categorical column (the estate stores repeated text so) as plain values: "" is not one of its categories."""
+    return values.astype(object) if isinstance(values.dtype, pd.CategoricalDtype) else values
 
 
 def _all_text(values: pd.Series) -> bool:
-    return bool(values.dropna().map(lambda v: isinstance(v, str)).all())
+    return bool(_plain(values).dropna().map(lambda v: isinstance(v, str)).all())
 
 
 def money_column(label: str, currency: str) -> st.column_config.NumberColumn:
