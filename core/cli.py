@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from core.estate import parse_all
@@ -19,7 +19,8 @@ EXIT_INPUT = 2
 
 
 def gather_inputs(args: argparse.Namespace, today: dt.date) -> tuple[Settings, list[FileInput]]:
-    """Read the manifest (or the file arguments) and the bytes of every input file."""
+    """Read the manifest (or the file arguments) and check every input file's size; each file's bytes are read
+    only when it is parsed (FileInput.load), so one file's bytes are in memory at a time, not every file's."""
     paths = [Path(p) for p in args.inputs]
     if len(paths) == 1 and paths[0].suffix.lower() == ".toml":
         manifest = load_manifest(paths[0], today)
@@ -32,7 +33,7 @@ def gather_inputs(args: argparse.Namespace, today: dt.date) -> tuple[Settings, l
     items = [
         FileInput(
             name=_display(f.path, paths[0].parent),
-            content=_read(f.path, _display(f.path, paths[0].parent), too_big),
+            load=_loader(f.path, _display(f.path, paths[0].parent), too_big),
             kind=f.kind,
             smart_account=f.smart_account,
             virtual_account=f.virtual_account,
@@ -45,7 +46,7 @@ def gather_inputs(args: argparse.Namespace, today: dt.date) -> tuple[Settings, l
         items = [
             FileInput(
                 name=p.name,
-                content=_read(p, p.name, too_big),
+                load=_loader(p, p.name, too_big),
                 kind=args.kind,
                 smart_account=args.smart_account,
                 virtual_account=args.virtual_account,
@@ -58,14 +59,13 @@ def gather_inputs(args: argparse.Namespace, today: dt.date) -> tuple[Settings, l
     return _overrides(manifest.settings, args), items
 
 
-def _read(path: Path, name: str, problems: list[Problem]) -> bytes:
-    """The file's bytes; an over-size file is refused by its size on disk, before it is read into memory."""
+def _loader(path: Path, name: str, problems: list[Problem]) -> Callable[[], bytes]:
+    """What reads the file's bytes; an over-size file is refused now, by its size on disk, and never read."""
     size = path.stat().st_size
     if size > MAX_BYTES:
         limit = f"limit {MAX_BYTES / 2**20:,.0f} MB"
         problems.append(Problem(name, 0, "", "", Reason.TOO_LARGE, f"the file is {size / 2**20:,.1f} MB ({limit})"))
-        return b""
-    return path.read_bytes()
+    return path.read_bytes
 
 
 def _display(path: Path, base: Path) -> str:

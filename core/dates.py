@@ -9,6 +9,7 @@ Numeric day/month values need the file's order: `detect_day_month_order` over th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.normalise import as_text, clean_text, extract, matches, to_ints
+from core.arrowtext import Strings, arrow, as_text, extract, factorize, found, matches, to_ints
+from core.normalise import clean_text
 
 ORDERS: tuple[str, ...] = ("DMY", "MDY")
 DATE_DTYPE = "datetime64[us]"
@@ -96,11 +98,14 @@ def _to_dates(
 
 _MONTH_NAMES = pa.array(list(MONTH_NUMBERS), type=pa.large_string())
 _MONTH_VALUES = np.array([*MONTH_NUMBERS.values(), -1], dtype=np.int64)
+_ABBREVIATIONS = sorted((int.from_bytes(k.encode(), "big"), v) for k, v in MONTH_NUMBERS.items() if len(k) == 3)
+_MONTH_CODES = np.array([code for code, _ in _ABBREVIATIONS], dtype=np.int64)  # "oct" as 0x6f6374, sorted
+_MONTH_CODE_NUMBERS = np.array([number for _, number in _ABBREVIATIONS], dtype=np.int64)
 
 
-def _month_numbers(mon: pd.Series | pa.Array) -> np.ndarray:
+def _month_numbers(mon: pd.Series | Strings) -> np.ndarray:
     """Month number of each name (any case), -1 when not a month."""
-    names = mon if isinstance(mon, pa.Array) else pa.array(mon, type=pa.large_string(), from_pandas=True)
+    names = arrow(mon) if isinstance(mon, pd.Series) else mon
     found = pc.fill_null(pc.index_in(pc.utf8_lower(names), value_set=_MONTH_NAMES), -1)
     return _MONTH_VALUES[np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)]
 
@@ -114,15 +119,66 @@ class _Layout:
     cuts: tuple[tuple[str, int, int], ...]  # (field, start, stop); y, m or mon, d or a and b, H, M, S
     numeric: bool = False
 
-    def fields(self, values: pd.Series) -> dict[str, pa.Array]:
-        arr = pa.array(values, type=pa.large_string(), from_pandas=True)
-        return {name: pc.utf8_slice_codeunits(arr, a, b) for name, a, b in self.cuts}
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """Per byte of a value of the form: "\\d" (an ASCII digit), "[A-Za-z]" (an ASCII letter) or that character."""
+        out: list[str] = []
+        for m in re.finditer(r"(\\d|\[A-Za-z\])(?:\{(\d+)\})?|([^\\^$])", self.pattern):
+            out += [m.group(1)] * int(m.group(2) or 1) if m.group(1) else [m.group(3)]
+        return tuple(out)
+
+    @property
+    def width(self) -> int:
+        """Every value of the form is this many bytes long (its pattern is anchored and fixed-width ASCII)."""
+        return len(self.classes)
+
+    def fits(self, grid: np.ndarray) -> np.ndarray:
+        """Which rows of a `width`-byte grid the pattern matches: each byte checked against its class (what
+        the anchored regex does, RE2's \\d being ASCII digits only)."""
+        ok = np.ones(len(grid), dtype=bool)
+        for i, cls in enumerate(self.classes):
+            byte = grid[:, i]
+            if cls == "\\d":
+                ok &= (byte - 48) <= 9  # uint8: anything below "0" wraps round to a large number
+            elif cls == "[A-Za-z]":
+                ok &= ((byte | 32) - 97) <= 25  # setting bit 5 lower-cases A-Z and maps nothing else into a-z
+            else:
+                ok &= byte == ord(cls)
+        return ok
+
+    def numbers(self, grid: np.ndarray) -> dict[str, np.ndarray]:
+        """The fields of values of this form (as a grid of their bytes) as integers, a month name as its number."""
+        out = {}
+        for name, a, b in self.cuts:
+            number = np.zeros(len(grid), dtype=np.int64)
+            if name == "mon":  # three ASCII letters: lower-cased by setting bit 5, looked up as one number
+                for i in range(a, b):
+                    number = (number << 8) | (grid[:, i] | 32)
+                at = np.minimum(np.searchsorted(_MONTH_CODES, number), len(_MONTH_CODES) - 1)
+                out["m"] = np.where(_MONTH_CODES[at] == number, _MONTH_CODE_NUMBERS[at], -1)
+            else:
+                for i in range(a, b):
+                    number = number * 10 + (grid[:, i] - 48)
+                out[name] = number
+        return out
 
 
-def _ints(field: pa.Array | None, n: int) -> np.ndarray:
-    if field is None:
-        return np.zeros(n, dtype=np.int64)
-    return np.asarray(pc.cast(field, pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
+def _grid(values: Strings, width: int) -> np.ndarray:
+    """Values all `width` bytes long, which lie end to end in their buffer, as an (n, width) matrix of bytes."""
+    flat = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    flat = flat.cast(pa.large_string())
+    if not len(flat):
+        return np.zeros((0, width), dtype=np.uint8)
+    start = int(np.frombuffer(flat.buffers()[1], dtype=np.int64)[flat.offset])
+    data = np.frombuffer(flat.buffers()[2], dtype=np.uint8)
+    return data[start : start + len(flat) * width].reshape(len(flat), width)
+
+
+def _layout_rows(arr: Strings, rows: np.ndarray, layout: _Layout) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Of `rows` (positions of values `layout.width` bytes long), those of the layout's form, and their fields."""
+    grid = _grid(arr if len(rows) == len(arr) else arr.take(pa.array(rows)), layout.width)
+    fit = layout.fits(grid)
+    return rows[fit], layout.numbers(grid[fit])
 
 
 _YMD = (("y", 0, 4), ("m", 5, 7), ("d", 8, 10))
@@ -148,32 +204,30 @@ def _parse_unique(values: pd.Series, order: str | None) -> pd.Series:
     """UTC dates for distinct, trimmed, non-missing values; NaT where no family parses the value."""
     out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[D]")
     todo = np.ones(len(values), dtype=bool)
+    arr = arrow(values)
+    size = np.asarray(pc.fill_null(pc.binary_length(arr), -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
-    epoch = matches(values, _EPOCH)
+    epoch = _full_matches(arr, np.isin(size, (9, 10, 12, 13)), _EPOCH)  # all digits: as many bytes as characters
     if epoch.any():
         digits = to_ints(values[epoch])
-        per_day = np.where(values[epoch].str.len().to_numpy() >= 12, 86_400_000, 86_400)
+        per_day = np.where(size[epoch] >= 12, 86_400_000, 86_400)
         out[epoch] = (digits // per_day).astype("datetime64[D]")
         todo &= ~epoch
 
-    for layout in _LAYOUTS:  # the usual fixed-width forms first: fields cut by position, no regex groups
-        if not todo.any():
-            break
-        where = np.flatnonzero(todo)
-        where = where[matches(values.iloc[where], layout.pattern)]
-        if not len(where):
+    for layout in _LAYOUTS:  # the usual fixed-width forms first: bytes checked and read by position, no regex
+        rows = np.flatnonzero(todo & (size == layout.width))
+        if not len(rows):
             continue
+        where, cut = _layout_rows(arr, rows, layout)
         todo[where] = False
-        cut, n = layout.fields(values.iloc[where]), len(where)
-        y = _ints(cut["y"], n)
+        if not len(where) or (layout.numeric and order not in ORDERS):
+            continue  # numeric day/month, undecidable without the file's order: stays NaT, so reported bad
+        y, zero = cut["y"], np.zeros(len(where), dtype=np.int64)
         if layout.numeric:
-            if order not in ORDERS:
-                continue  # undecidable without the file's order: stays NaT, so reported bad
-            a, b = _ints(cut["a"], n), _ints(cut["b"], n)
-            d, m = (a, b) if order == "DMY" else (b, a)
+            d, m = (cut["a"], cut["b"]) if order == "DMY" else (cut["b"], cut["a"])
         else:
-            d, m = _ints(cut["d"], n), (_ints(cut["m"], n) if "m" in cut else _month_numbers(cut["mon"]))
-        clock = (_ints(cut.get("H"), n), _ints(cut.get("M"), n), _ints(cut.get("S"), n))
+            d, m = cut["d"], cut["m"]
+        clock = (cut.get("H", zero), cut.get("M", zero), cut.get("S", zero))
         dates, valid = _to_dates(y, m, d, None, clock)
         out[where[valid]] = dates[valid]
 
@@ -200,6 +254,16 @@ def _parse_unique(values: pd.Series, order: str | None) -> pd.Series:
     return pd.Series(out.astype(DATE_DTYPE))
 
 
+def _full_matches(arr: Strings, rows: np.ndarray, pattern: str) -> np.ndarray:
+    """Boolean array: `rows` (a mask) whose value the anchored pattern matches; the rest False, never searched."""
+    out = np.zeros(len(arr), dtype=bool)
+    if rows.all():
+        out[:] = found(arr, pattern)
+    elif rows.any():
+        out[rows] = found(arr.filter(pa.array(rows)), pattern)
+    return out
+
+
 def _distinct(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """`pd.factorize(text)`: codes (-1 for missing) and distinct values; but a long column whose values hardly
     repeat (timestamps) skips the hashing, each present row standing for itself (a repeat is parsed twice)."""
@@ -209,9 +273,21 @@ def _distinct(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
             present = text.notna().to_numpy()
             codes = np.full(len(text), -1, dtype=np.int64)
             codes[present] = np.arange(int(present.sum()))
-            return codes, text[present].reset_index(drop=True)
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64), pd.Series(uniques, dtype="str")
+            return codes, (text if present.all() else text[present]).reset_index(drop=True)
+    return factorize(text)
+
+
+@dataclass(frozen=True)
+class Cells:
+    """A date column's cells, cleaned, as codes (-1 for missing) into its distinct values: detecting the file's
+    day/month order and parsing both read this, so the column is cleaned and hashed once."""
+
+    codes: np.ndarray
+    values: pd.Series
+
+
+def cells(s: pd.Series) -> Cells:
+    return Cells(*_distinct(clean_text(s)))
 
 
 def parse_dates(s: pd.Series, order: str | None) -> tuple[pd.Series, pd.Series]:
@@ -219,30 +295,57 @@ def parse_dates(s: pd.Series, order: str | None) -> tuple[pd.Series, pd.Series]:
 
     `order` ("DMY" / "MDY") reads numeric day/month values such as 03/04/2026; with None they are bad.
     """
+    return parse_cells(cells(s), order, s)
+
+
+def parse_cells(c: Cells, order: str | None, like: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """parse_dates of the column `c` was made from (`like` gives the index and name)."""
     order = order.strip().upper() if order else None
     if order is not None and order not in ORDERS:
         raise ValueError(f"date order must be one of {', '.join(ORDERS)} or None, not {order!r}")
-    codes, uniques = _distinct(clean_text(s))
-    parsed = _parse_unique(uniques, order).to_numpy()
-    dates = np.append(parsed, np.datetime64("NaT"))[codes]  # code -1 (a missing cell) picks the appended NaT
-    bad = (codes >= 0) & np.isnat(dates)
-    return pd.Series(dates.astype(DATE_DTYPE), index=s.index, name=s.name), pd.Series(bad, index=s.index)
+    parsed = _parse_unique(c.values, order).to_numpy()
+    dates = np.append(parsed, np.datetime64("NaT"))[c.codes]  # code -1 (a missing cell) picks the appended NaT
+    bad = (c.codes >= 0) & np.isnat(dates)
+    return pd.Series(dates.astype(DATE_DTYPE), index=like.index, name=like.name), pd.Series(bad, index=like.index)
 
 
-def _day_month_parts(numeric: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _day_month_parts(numeric: Strings) -> tuple[np.ndarray, np.ndarray]:
     """The first and second number of values matching _NUMERIC (cut by position where the form is fixed)."""
     a, b = np.empty(len(numeric), dtype=np.int64), np.empty(len(numeric), dtype=np.int64)
     todo = np.ones(len(numeric), dtype=bool)
+    size = np.asarray(pc.binary_length(numeric).to_numpy(zero_copy_only=False), dtype=np.int64)
     for layout in _LAYOUTS:
-        if layout.numeric:
-            hit = todo & matches(numeric, layout.pattern)
-            cut = layout.fields(numeric[hit])
-            a[hit], b[hit] = _ints(cut["a"], int(hit.sum())), _ints(cut["b"], int(hit.sum()))
-            todo &= ~hit
+        rows = np.flatnonzero(todo & (size == layout.width))
+        if layout.numeric and len(rows):
+            hit, cut = _layout_rows(numeric, rows, layout)
+            a[hit], b[hit] = cut["a"], cut["b"]
+            todo[hit] = False
     if todo.any():
-        parts = extract(numeric[todo], _NUMERIC)
+        parts = extract(pd.Series(pd.array(numeric.filter(pa.array(todo)), dtype="str")), _NUMERIC)
         a[todo], b[todo] = to_ints(parts["a"]), to_ints(parts["b"])
     return a, b
+
+
+def day_month_evidence(c: Cells) -> tuple[bool, bool, bool]:
+    """Whether the column holds numeric day/month values, and whether one proves DMY (first part > 12) or MDY."""
+    values = arrow(c.values)
+    numeric = values.filter(pa.array(found(values, _NUMERIC)))
+    if not len(numeric):
+        return False, False, False
+    a, b = _day_month_parts(numeric)
+    dmy = bool(((a > 12) & (a <= 31) & (b >= 1) & (b <= 12)).any())
+    mdy = bool(((b > 12) & (b <= 31) & (a >= 1) & (a <= 12)).any())
+    return True, dmy, mdy
+
+
+def order_proven(evidence: list[tuple[bool, bool, bool]]) -> str | None:
+    """What the evidence of a file's date columns proves: "DMY", "MDY", "conflict", None (undecided) or "n/a"."""
+    if not any(numeric for numeric, _, _ in evidence):
+        return "n/a"
+    dmy, mdy = any(e[1] for e in evidence), any(e[2] for e in evidence)
+    if dmy and mdy:
+        return "conflict"
+    return "DMY" if dmy else "MDY" if mdy else None
 
 
 def detect_day_month_order(s: pd.Series) -> str | None:
@@ -250,16 +353,7 @@ def detect_day_month_order(s: pd.Series) -> str | None:
 
     A first part > 12 proves DMY, a second part > 12 proves MDY; "n/a" means no numeric day/month values.
     """
-    uniques = _distinct(clean_text(s))[1]
-    numeric = uniques[matches(uniques, _NUMERIC)]
-    if numeric.empty:
-        return "n/a"
-    a, b = _day_month_parts(numeric)
-    dmy = bool(((a > 12) & (a <= 31) & (b >= 1) & (b <= 12)).any())
-    mdy = bool(((b > 12) & (b <= 31) & (a >= 1) & (a <= 12)).any())
-    if dmy and mdy:
-        return "conflict"
-    return "DMY" if dmy else "MDY" if mdy else None
+    return order_proven([day_month_evidence(cells(s))])
 
 
 def numeric_day_month(s: pd.Series) -> str | None:

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core import normalise
+from core import arrowtext, normalise
 from core.model import InputError, Problem, Reason
 from core.readers import RawTable
 from core.rejects import RowRejects
@@ -34,8 +34,20 @@ Deriver = Callable[
 ]
 
 
+def filled(n: int, value: str) -> np.ndarray:
+    """An object array of `n` cells, each `value` (np.full is an order of magnitude slower at this)."""
+    out = np.empty(n, dtype=object)
+    out.fill(value)
+    return out
+
+
 def _fill_from_udi(frame: pd.DataFrame, name_col: str) -> None:
     """`UDI_PID:C9300-48P; UDI_SN:FOC2134X0AB;` names give serial and pid where those are missing."""
+    if not arrowtext.holding(arrowtext.arrow(frame[name_col]), ":").any():  # a UDI tag has a colon: none here
+        for col in ("serial", "pid"):
+            if col in frame and frame[col].dtype == object:  # a field the file lacks: fillna makes its None NaN
+                frame[col] = frame[col].fillna(pd.Series(np.nan, index=frame.index, dtype="str"))
+        return
     udi = normalise.parse_udi(frame[name_col].fillna("").astype(str))
     frame["serial"] = frame["serial"].fillna(normalise.normalise_serial(udi["serial"].fillna("").astype(str)))
     if "pid" in frame:
@@ -43,14 +55,14 @@ def _fill_from_udi(frame: pd.DataFrame, name_col: str) -> None:
 
 
 def _host(frame: pd.DataFrame, col: str) -> pd.Series:
-    return normalise.normalise_host(frame[col].fillna("").astype(str))
+    """normalise_host of a column parse_file has already cleaned (so it is not cleaned twice)."""
+    return normalise.host_key(frame[col])
 
 
-def _instance_ids(frame: pd.DataFrame) -> pd.Series:
-    """`source_file#source_row`, joined by Arrow (pandas would print every row number in Python)."""
+def _instance_ids(frame: pd.DataFrame, file: str) -> pd.Series:
+    """`source_file#source_row` (every row is from `file`), joined by Arrow, not row by row in Python."""
     rows = pc.cast(pa.array(frame["source_row"].to_numpy()), pa.large_string())
-    files = pa.array(frame["source_file"].astype("str"), type=pa.large_string(), from_pandas=True)
-    ids = pc.binary_join_element_wise(files, rows, pa.scalar("#", pa.large_string()))
+    ids = pc.binary_join_element_wise(pa.scalar(file, pa.large_string()), rows, pa.scalar("#", pa.large_string()))
     return pd.Series(pd.array(ids, dtype="str"), index=frame.index)
 
 
@@ -65,12 +77,12 @@ def instances(
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     _fill_from_udi(frame, "instance_name")
     frame["host"] = _host(frame, "instance_name")
-    frame["reserved"] = normalise.reserved_status(frame["status"].fillna("").astype(str)).to_numpy()
-    frame["instance_id"] = _instance_ids(frame)
+    frame["reserved"] = normalise.reserved_status(frame["status"]).to_numpy()
+    frame["instance_id"] = _instance_ids(frame, raw.file)
     if "licenses" not in mapped:
         return frame, None
     try:
-        long, bad = normalise.split_license_list(frame["licenses"].fillna("").astype(str), max_rows=MAX_USAGE_ROWS)
+        long, bad = normalise.split_license_list(frame["licenses"], max_rows=MAX_USAGE_ROWS)
     except normalise.TooManyItems as exc:
         header = raw.headers[mapped["licenses"]]
         detail = f"the licence lists yield {exc.count:,} usage rows (limit {MAX_USAGE_ROWS:,}): split the file"
@@ -81,7 +93,7 @@ def instances(
     pos = long.iloc[:, 0].to_numpy()
     keep = ["smart_account", "virtual_account", "serial", "instance_name", "host", "source_file", "source_row"]
     usage = frame[keep].iloc[pos].reset_index(drop=True)  # columns first: never copy the long licence lists
-    usage["license"] = long["license"].to_numpy()
+    usage["license"] = long["license"].array
     usage["quantity"] = long["quantity"].to_numpy()
     return frame, usage[USAGE_COLUMNS]
 
@@ -95,25 +107,27 @@ def usage(
     catalyst = [c for c in ("network_license", "dna_level") if c in mapped]
     if catalyst:
         # Catalyst Center: one usage row per non-empty licence column; "Advantage" alone gets its family name.
-        # The rows are picked by position and ordered once (by source row, then licence column), so the wide
-        # frame is copied once, not once per licence column and again to sort.
-        rows, licences = [], []
+        # Rows come out by source row, then licence column: a row-major walk of the (row, column) "has a licence"
+        # grid, so the wide frame is copied once, by one take, and never sorted.
+        present, texts = [], []
         if "license" in mapped:
-            rows.append(np.flatnonzero(frame["license"].notna().to_numpy()))
-            licences.append(frame["license"].iloc[rows[-1]])
+            present.append(frame["license"].notna().to_numpy())
+            texts.append(arrowtext.arrow(frame["license"]))
         for col, family in (("network_license", "Network"), ("dna_level", "DNA")):
             if col not in catalyst:
                 continue
-            rows.append(np.flatnonzero(frame[col].notna().to_numpy()))
-            value = frame[col].iloc[rows[-1]].astype(str)
-            plain = ~value.str.contains(family, case=False, regex=False)
-            licences.append(value.where(~plain, family + " " + value))
-        pos = np.concatenate(rows)
-        part = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
-        order = np.lexsort((part, frame["source_row"].to_numpy()[pos]))  # stable: a row's columns keep their order
-        licence = pd.concat(licences, ignore_index=True).iloc[order].reset_index(drop=True)
-        frame = frame.iloc[pos[order]].reset_index(drop=True)
-        frame["license"] = licence
+            value = arrowtext.arrow(frame[col])
+            named = pc.binary_join_element_wise(
+                pa.scalar(family, pa.large_string()), value, pa.scalar(" ", pa.large_string())
+            )
+            plain = pc.invert(pc.match_substring(value, family, ignore_case=True))
+            present.append(frame[col].notna().to_numpy())
+            texts.append(pc.if_else(plain, named, value))
+        pos, part = np.divmod(np.flatnonzero(np.column_stack(present)), len(present))
+        chunks = [c for t in texts for c in (t.chunks if isinstance(t, pa.ChunkedArray) else [t])]
+        licence = pa.chunked_array(chunks, type=pa.large_string()).take(pa.array(part * len(frame) + pos))
+        frame = frame.iloc[pos].reset_index(drop=True)
+        frame["license"] = pd.array(licence, dtype="str")
     return frame, None
 
 
@@ -134,12 +148,17 @@ def inventory(
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     _fill_from_udi(frame, "hostname")
     frame["host"] = _host(frame, "hostname")
-    bucket, unknown = normalise.lifecycle(frame["status"].fillna("").astype(str), settings.lifecycle_extra or None)
-    frame["lifecycle"] = bucket.astype(str).array
+    bucket, unknown = normalise.lifecycle(frame["status"], settings.lifecycle_extra or None)
+    cat = bucket.array  # a categorical: its words taken by code, not converted cell by cell
+    words = pa.array(list(cat.categories), type=pa.large_string())
+    frame["lifecycle"] = pd.array(words.take(pa.array(cat.codes, mask=cat.codes < 0)), dtype="str")
     if unknown.any():
         warnings.append(_count_words(frame.loc[unknown.to_numpy(), "status"], "records with an unknown status"))
     stem = raw.file.rsplit("/", 1)[-1]
-    frame["source"] = frame["source"].fillna(stem)
+    if "source" in mapped:
+        frame["source"] = frame["source"].fillna(stem)
+    else:  # no such column: every cell is the file's name (an object column, as fillna leaves a column of None)
+        frame["source"] = pd.Series(filled(len(frame), stem), index=frame.index, dtype=object)
     frame["owner_column"] = "owner" in mapped
     return frame, None
 

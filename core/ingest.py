@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core import dates, normalise
-from core.derive import DERIVERS
+from core.derive import DERIVERS, filled
 from core.detect import detect_kind, map_columns
 from core.model import FileReport, InputError, ParsedFile, Problem, Reason, reject_problems
 from core.readers import RawTable, read_table
 from core.rejects import RowRejects
+from core.repeats import repeats
 from core.schema import KINDS, FieldType, Kind, normalise_header
 from core.settings import Settings
 
@@ -23,15 +26,22 @@ MAX_LISTED = 1_000  # row problems listed with a refused file; the rest are coun
 
 @dataclass(frozen=True)
 class FileInput:
-    """What the caller knows about one file besides its bytes (from the manifest or the upload form)."""
+    """One file: its bytes, or how to get them, and what the caller knows about it (the manifest or upload form).
+
+    `load`, when given, is called for the bytes as the file is parsed (the CLI reads each file from disk then), so
+    the bytes of one file at a time are held, not those of every input; `content` is then unused."""
 
     name: str
-    content: bytes
+    content: bytes = b""
     kind: str | None = None
     smart_account: str | None = None
     virtual_account: str | None = None
     sheet: str | None = None
     mapping: dict[str, str] | None = None  # canonical field -> header text, overriding detection
+    load: Callable[[], bytes] | None = None
+
+    def read(self) -> bytes:
+        return self.content if self.load is None else self.load()
 
 
 def _fail(file: str, reason: Reason, detail: str, column: str = "", value: str = "") -> InputError:
@@ -79,17 +89,16 @@ def _mapping(
 
 
 def _date_order(
-    raw: RawTable, text: dict[str, pd.Series], mapped: dict[str, int], kind: Kind, settings: Settings
+    raw: RawTable, text: dict[str, pd.Series], cells: dict[str, dates.Cells], mapped: dict[str, int], settings: Settings
 ) -> tuple[str | None, Problem | None]:
     """The file's day/month order, or a problem naming the date columns and a value that cannot decide it."""
-    date_fields = [f.name for f in kind.fields if f.type is FieldType.DATE and f.name in text]
-    if not date_fields:
+    if not cells:
         return None, None
-    values = pd.concat([text[f] for f in date_fields], ignore_index=True)
-    order, error = dates.decide_order(dates.detect_day_month_order(values), settings.date_order)
+    detected = dates.order_proven([dates.day_month_evidence(c) for c in cells.values()])
+    order, error = dates.decide_order(detected, settings.date_order)
     if not error:
         return order, None
-    examples = {f: dates.numeric_day_month(text[f]) for f in date_fields}
+    examples = {f: dates.numeric_day_month(text[f]) for f in cells}
     columns = [raw.headers[mapped[f]] for f, v in examples.items() if v is not None]
     value = next((v for v in examples.values() if v is not None), "")
     return None, Problem(raw.file, 0, ", ".join(columns), value, Reason.AMBIGUOUS_DATE, error)
@@ -100,13 +109,9 @@ def _repeated_rows(raw: RawTable) -> list[str]:
     twice is a finding; a licence line pasted twice adds up), so the user should know."""
     if not len(raw.data) or not raw.data.shape[1]:
         return []
-    maybe = np.flatnonzero(raw.data[0].duplicated(keep=False).to_numpy())  # cheap first: one column
-    if not len(maybe):
+    rows = raw.source_row[repeats(raw.data)]
+    if not len(rows):
         return []
-    repeat = raw.data.iloc[maybe].duplicated(keep="first").to_numpy()
-    if not repeat.any():
-        return []
-    rows = raw.source_row[maybe[repeat]]
     where = ", ".join(str(r) for r in rows[:5]) + (" …" if len(rows) > 5 else "")
     return [f"{len(rows)} row(s) repeat an earlier row exactly (row {where}): each copy is read as a row of its own"]
 
@@ -133,7 +138,10 @@ def _duplicate_headers(headers: list[str], mapped: dict[str, int]) -> list[str]:
 def parse_file(item: FileInput, settings: Settings) -> ParsedFile:
     """Detect, map, normalise and validate one file; raise InputError for a file that cannot be used at all."""
     hint = tuple(item.mapping.values()) if item.mapping else ()
-    raw = read_table(item.name, item.content, sheet=item.sheet, header_hint=hint)
+    content = item.read()
+    raw = read_table(item.name, content, sheet=item.sheet, header_hint=hint)
+    sha256 = hashlib.sha256(content).hexdigest()
+    del content  # read once: from here on only the table is held
     kind_name, confidence, candidates = _resolve_kind(raw, item.kind)
     kind = KINDS[kind_name]
     problems: list[Problem] = []
@@ -144,43 +152,17 @@ def parse_file(item: FileInput, settings: Settings) -> ParsedFile:
     rej = RowRejects(raw.file, rows)
     if raw.formula_cells:
         headers = {raw.headers[i]: f for f, i in mapped.items()}
-        cells = [(r, h) for r, h in raw.formula_cells if h in headers]
-        for r, h in cells:
+        formulas = [(r, h) for r, h in raw.formula_cells if h in headers]
+        for r, h in formulas:
             rej.add(rows == r, h, "", Reason.FORMULA_NO_VALUE.value)
 
-    order, undecided = _date_order(raw, text, mapped, kind, settings)
+    cells = {f.name: dates.cells(text[f.name]) for f in kind.fields if f.type is FieldType.DATE and f.name in text}
+    order, undecided = _date_order(raw, text, cells, mapped, settings)
     if undecided is not None:
         problems.append(undecided)
-    out: dict[str, pd.Series] = {}
-    n = len(rows)
-    for fld in kind.fields:
-        if fld.name not in text:
-            out[fld.name] = pd.Series(
-                [None] * n, dtype="object" if fld.type is not FieldType.DATE else "datetime64[us]"
-            )
-            continue
-        s = text[fld.name].reset_index(drop=True)
-        header = raw.headers[mapped[fld.name]]
-        if fld.type is FieldType.SERIAL:
-            out[fld.name] = normalise.normalise_serial(s)
-        elif fld.type is FieldType.DATE:
-            parsed, bad = dates.parse_dates(s, order)
-            if undecided is not None:  # only what neither day/month order can read is a bad date
-                bad = dates.parse_dates(s, "DMY")[1] & dates.parse_dates(s, "MDY")[1]
-            rej.add(bad, header, s, Reason.BAD_DATE.value)
-            out[fld.name] = parsed
-        elif fld.type in (FieldType.INT, FieldType.NUMBER):
-            fn = normalise.parse_int if fld.type is FieldType.INT else normalise.parse_number
-            parsed, bad, reason = fn(s)
-            for code in pd.unique(reason[bad]):
-                rej.add(bad & (reason == code), header, s, str(code))
-            if fld.name in _QUANTITY_FIELDS:
-                rej.add((parsed < 0).fillna(False), header, s, Reason.NEGATIVE.value)
-            out[fld.name] = parsed
-        else:
-            out[fld.name] = normalise.clean_text(s)
+    out, missing = _fields(kind, raw, text, cells, mapped, order, undecided is not None, rej)
     frame = pd.DataFrame(out)
-    frame["source_file"] = raw.file
+    frame["source_file"] = pd.array(pa.repeat(pa.scalar(raw.file, pa.large_string()), len(rows)), dtype="str")
     frame["source_row"] = rows
 
     warnings = list(raw.warnings) + _duplicate_headers(raw.headers, mapped) + _repeated_rows(raw)
@@ -190,7 +172,11 @@ def parse_file(item: FileInput, settings: Settings) -> ParsedFile:
     for group in kind.required:
         present = [f for f in group if f in mapped]
         if present:  # missing in the file, not merely unparseable (that row already has its reason)
-            empty = np.logical_and.reduce([normalise.missing_mask(text[f]).to_numpy() for f in present])
+            empty = missing.get(present[0])
+            empty = normalise.missing_mask(text[present[0]]).to_numpy() if empty is None else empty
+            for f in present[1:]:
+                if empty.any():
+                    empty = empty & (missing[f] if f in missing else normalise.missing_mask(text[f]).to_numpy())
             rej.add(empty, raw.headers[mapped[present[0]]], text[present[0]], Reason.MISSING_REQUIRED.value)
     if problems:  # the file cannot be used: list everything wrong with it at once
         notes = [Problem(raw.file, 0, "", "", Reason.WARNING, w) for w in warnings]
@@ -219,9 +205,57 @@ def parse_file(item: FileInput, settings: Settings) -> ParsedFile:
         skipped=skipped,
         warnings=tuple(warnings),
         sheet=raw.sheet,
-        sha256=hashlib.sha256(item.content).hexdigest(),
+        sha256=sha256,
     )
     return ParsedFile(report=report, frame=frame, rejects=rejects, usage=usage)
+
+
+def _fields(
+    kind: Kind,
+    raw: RawTable,
+    text: dict[str, pd.Series],
+    cells: dict[str, dates.Cells],
+    mapped: dict[str, int],
+    order: str | None,
+    undecided: bool,
+    rej: RowRejects,
+) -> tuple[dict[str, pd.Series], dict[str, np.ndarray]]:
+    """Each field of the kind normalised by its type (rejected cells added to `rej`), and for the text fields
+    the mask of missing cells (what the required-field check reads)."""
+    out: dict[str, pd.Series] = {}
+    missing: dict[str, np.ndarray] = {}
+    n = len(raw.data)
+    for fld in kind.fields:
+        if fld.name not in text:
+            # a field the file lacks: NaT, or None (what an object array starts as) in every cell
+            none = (
+                np.full(n, np.datetime64("NaT"), "datetime64[us]")
+                if fld.type is FieldType.DATE
+                else np.empty(n, object)
+            )
+            out[fld.name] = pd.Series(none, dtype=none.dtype)
+            continue
+        s = text[fld.name].reset_index(drop=True)
+        header = raw.headers[mapped[fld.name]]
+        if fld.type is FieldType.SERIAL:
+            out[fld.name], missing[fld.name] = normalise.serial_and_missing(s)
+        elif fld.type is FieldType.DATE:
+            parsed, bad = dates.parse_cells(cells[fld.name], order, s)
+            if undecided:  # only what neither day/month order can read is a bad date
+                bad = dates.parse_cells(cells[fld.name], "DMY", s)[1] & dates.parse_cells(cells[fld.name], "MDY", s)[1]
+            rej.add(bad, header, s, Reason.BAD_DATE.value)
+            out[fld.name] = parsed
+        elif fld.type in (FieldType.INT, FieldType.NUMBER):
+            fn = normalise.parse_int if fld.type is FieldType.INT else normalise.parse_number
+            parsed, bad, reason = fn(s)
+            for code in pd.unique(reason[bad]):
+                rej.add(bad & (reason == code), header, s, str(code))
+            if fld.name in _QUANTITY_FIELDS:
+                rej.add((parsed < 0).fillna(False), header, s, Reason.NEGATIVE.value)
+            out[fld.name] = parsed
+        else:
+            out[fld.name], missing[fld.name] = normalise.clean_and_missing(s)
+    return out, missing
 
 
 def _scope(
@@ -237,8 +271,10 @@ def _scope(
     for col in ("smart_account", "virtual_account"):
         if col not in frame:
             continue
-        if defaults[col]:
+        if defaults[col] and col in mapped:
             frame[col] = frame[col].fillna(str(defaults[col]).strip())
+        elif defaults[col]:  # no such column: every cell is the default (an object column, as fillna leaves it)
+            frame[col] = pd.Series(filled(len(frame), str(defaults[col]).strip()), index=frame.index, dtype=object)
         if col not in kind.scope:
             continue
         if col not in mapped and not defaults[col]:
@@ -247,5 +283,6 @@ def _scope(
             problems.append(Problem(raw.file, 0, "", "", Reason.MISSING_SCOPE, detail))
             continue
         header = raw.headers[mapped[col]] if col in mapped else col
-        rej.add(frame[col].isna().to_numpy(), header, "", Reason.MISSING_SCOPE.value)
+        if not defaults[col]:  # (a default has just filled every gap)
+            rej.add(frame[col].isna().to_numpy(), header, "", Reason.MISSING_SCOPE.value)
     return frame

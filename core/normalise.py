@@ -7,13 +7,21 @@ accessor, pyarrow regex, or a mapping over the column's unique values), so a 1M-
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.arrowtext import Strings, arrow, bools, found, has_bytes, holding, needs_trim, replace
+from core.arrowtext import as_text as as_text  # re-exported, with the helpers below, for dates and the tests
+from core.arrowtext import extract as extract
+from core.arrowtext import factorize as factorize
+from core.arrowtext import matches as matches
+from core.arrowtext import on_unique as on_unique
+from core.arrowtext import scatter as _scatter
+from core.arrowtext import sub as sub
+from core.arrowtext import text as _text
+from core.arrowtext import to_ints as to_ints
 from core.model import Reason
 from core.schema import LICENSE_CLASS, LIFECYCLE, MISSING_MARKERS, USER_STATUS, normalise_header
 
@@ -37,92 +45,8 @@ _UDI_PID = r"(?i)(?:^|[^a-z0-9])(?:UDI_)?PID\s*:\s*(?P<pid>[^;,\s]+)"
 _UDI_SN = r"(?i)(?:^|[^a-z0-9_])(?:UDI_)?SN\s*:\s*(?P<serial>[^;,\s]+)"
 _UDI_TAG = r"(?i)(?:^|[^a-z0-9_])(?:UDI_)?(?:PID|SN)\s*:"
 _SERIAL_SEP = r"[,;/|\s]+"
-
-
-def as_text(s: pd.Series) -> pd.Series:
-    """The Series as pandas text ("str" dtype); missing stays missing."""
-    return s if s.dtype == "str" else s.astype("str")
-
-
-# pandas sends any pattern with \s (and more) to Python's `re`, row by row; these helpers call pyarrow's RE2
-# directly. RE2 syntax: no look-around or back-references in patterns; \d, \s and \b are ASCII-only.
-def _arrow(s: pd.Series) -> pa.Array:
-    return pa.array(as_text(s), type=pa.large_string(), from_pandas=True)
-
-
-def _text(values: pa.Array | pa.ChunkedArray, like: pd.Series) -> pd.Series:
-    return pd.Series(pd.array(values, dtype="str"), index=like.index, name=like.name)
-
-
-# `needle`: a literal that every match of the pattern contains. Only the cells holding it are given to the
-# regex engine, so a pattern that almost never matches (UDI tags, "SN:" prefixes) costs one substring scan.
-def _holding(arr: pa.Array | pa.ChunkedArray, needle: str) -> np.ndarray:
-    return np.asarray(pc.fill_null(pc.match_substring(arr, needle), False).to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def matches(s: pd.Series, pattern: str, needle: str | None = None) -> np.ndarray:
-    """Boolean array: the regex is found in the cell (anchor it with ^ / $ for a full match); missing is False."""
-    arr = _arrow(s)
-    if needle is None:
-        found = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
-        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
-    has = _holding(arr, needle)
-    out = np.zeros(len(arr), dtype=bool)
-    if has.any():
-        out[has] = matches(_text(arr.filter(pa.array(has)), s.iloc[np.flatnonzero(has)]), pattern)
-    return out
-
-
-def sub(s: pd.Series, pattern: str, repl: str, needle: str | None = None) -> pd.Series:
-    """`s.str.replace(pattern, repl, regex=True)`; `\\1` in `repl` refers to a group."""
-    arr = _arrow(s)
-    if needle is None:
-        return _text(pc.replace_substring_regex(arr, pattern, repl), s)
-    has = _holding(arr, needle)
-    if not has.any():
-        return _text(arr, s)
-    done = pc.replace_substring_regex(arr.filter(pa.array(has)), pattern, repl)
-    return _text(_scatter(arr, has, done), s)
-
-
-def _scatter(arr: pa.Array | pa.ChunkedArray, where: np.ndarray, values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """`arr` with the rows where `where` holds replaced, in order, by `values`."""
-    index = np.arange(len(arr))
-    index[where] = len(arr) + np.arange(int(where.sum()))
-    both = pa.chunked_array([arr, values], type=pa.large_string())
-    return both.take(pa.array(index))
-
-
-def extract(s: pd.Series, pattern: str, needle: str | None = None) -> pd.DataFrame:
-    """`s.str.extract(pattern)` for named groups: missing where the row does not match or the group is empty."""
-    arr = _arrow(s)
-    rows = None
-    if needle is not None:
-        has = _holding(arr, needle)
-        rows = np.where(has, np.cumsum(has) - 1, -1)  # each row's place among the rows searched
-        arr = arr.filter(pa.array(has))
-    res = pc.extract_regex(arr, pattern)
-    cols = {}
-    for i, field in enumerate(res.type):
-        col = pc.struct_field(res, [i])
-        col = pc.if_else(pc.equal(col, ""), None, col)
-        if rows is not None:
-            col = col.take(pa.array(rows, mask=rows < 0))
-        cols[field.name] = pd.array(col, dtype="str")
-    return pd.DataFrame(cols, index=s.index)
-
-
-def to_ints(s: pd.Series, fill: int = 0) -> np.ndarray:
-    """int64 array from a text column of plain digits (e.g. extract groups); missing becomes `fill`."""
-    return np.asarray(pc.fill_null(pc.cast(_arrow(s), pa.int64()), fill).to_numpy(zero_copy_only=False))
-
-
-def on_unique(s: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """`func` applied to the distinct non-missing values of `s` only, mapped back; missing stays missing."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    res = func(pd.Series(uniques, dtype=s.dtype))
-    out = pd.api.extensions.take(res.array, codes, allow_fill=True)
-    return pd.Series(out, index=s.index, name=s.name)
+_IP = r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]*:[0-9a-f:.]*)$"
+_NULL = pa.scalar(None, pa.large_string())
 
 
 def _key(t: pd.Series) -> pd.Series:
@@ -131,43 +55,86 @@ def _key(t: pd.Series) -> pd.Series:
 
 
 _MARKERS = pa.array(sorted(MISSING_MARKERS), type=pa.large_string())
+_MARKER_CHARS = max(len(m) for m in MISSING_MARKERS)
 
 
-def _missing(trimmed: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """Arrow booleans: the (already trimmed) cell is missing or a missing marker, whatever its case."""
-    return pc.or_(pc.is_null(trimmed), pc.is_in(pc.utf8_lower(trimmed), value_set=_MARKERS, skip_nulls=True))
+def _missing(trimmed: Strings) -> np.ndarray:
+    """The (already trimmed) cell is missing or a missing marker, whatever its case. Arrow lower-cases character
+    for character, so only cells as short as the longest marker are lower-cased and looked up."""
+    out = bools(pc.is_null(trimmed))
+    short = bools(pc.less_equal(pc.utf8_length(trimmed), _MARKER_CHARS))
+    if short.any():
+        words = pc.utf8_lower(trimmed.filter(pa.array(short)))
+        out[short] |= bools(pc.is_in(words, value_set=_MARKERS, skip_nulls=True))
+    return out
 
 
 def missing_mask(s: pd.Series) -> pd.Series:
     """True where the cell is empty, whitespace or a missing marker (NA, N/A, null, None, Never, -)."""
-    missing = _missing(pc.utf8_trim_whitespace(_arrow(s)))
-    return pd.Series(np.asarray(missing.to_numpy(zero_copy_only=False), dtype=bool), index=s.index, name=s.name)
+    return pd.Series(_missing(pc.utf8_trim_whitespace(arrow(s))), index=s.index, name=s.name)
+
+
+def cleaned(arr: Strings) -> tuple[Strings, np.ndarray]:
+    """Trimmed text with missing markers made missing, and the missing mask, on Arrow strings."""
+    trimmed = pc.utf8_trim_whitespace(arr) if needs_trim(arr) else arr  # exports are mostly trimmed already
+    missing = _missing(trimmed)
+    if not missing.any():
+        return trimmed, missing
+    return pc.if_else(pa.array(missing), _NULL, trimmed), missing
 
 
 def clean_text(s: pd.Series) -> pd.Series:
     """Trimmed text; missing markers become missing."""
-    trimmed = pc.utf8_trim_whitespace(_arrow(s))
-    return _text(pc.if_else(_missing(trimmed), pa.scalar(None, pa.large_string()), trimmed), s)
+    return _text(cleaned(arrow(s))[0], s)
+
+
+def clean_and_missing(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """clean_text and missing_mask (as a numpy array) of a column, from one pass."""
+    clean, missing = cleaned(arrow(s))
+    return _text(clean, s), missing
 
 
 def normalise_serial(s: pd.Series) -> pd.Series:
     """Upper-case serial, leading `SN:` dropped, leading zeros kept; a stack's members joined by ","."""
-    t = sub(clean_text(s).str.upper(), r"^(?:S/N|SN)\s*:\s*", "", needle=":")
-    stack = matches(t, _SERIAL_SEP)
+    return serial_and_missing(s)[0]
+
+
+def serial_and_missing(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """normalise_serial and missing_mask (as a numpy array) of a column, from one pass."""
+    clean, missing = cleaned(arrow(s))
+    return _text(_serial(clean), s), missing
+
+
+def _serial(clean: Strings) -> Strings:
+    """normalise_serial on cleaned Arrow text. A cell of letters and digits only holds no separator, so the
+    separator regex only reads the other cells."""
+    upper = pc.utf8_upper(clean) if has_bytes(clean, "a", "z") else clean  # serials are mostly upper-case
+    t = replace(upper, r"^(?:S/N|SN)\s*:\s*", "", needle=":")
+    maybe = ~bools(pc.ascii_is_alnum(t))
+    stack = np.zeros(len(t), dtype=bool)
+    if maybe.any():
+        stack[maybe] = found(t.filter(pa.array(maybe)), _SERIAL_SEP)
     if stack.any():
-        t = t.copy()
-        t[stack] = on_unique(t[stack], _join_members)
-    return t.mask(t == "")
+        cells = pd.Series(pd.array(t.filter(pa.array(stack)), dtype="str"))
+        t = _scatter(t, stack, arrow(on_unique(cells, _join_members)))
+    empty = bools(pc.equal(t, ""))
+    return pc.if_else(pa.array(empty), _NULL, t) if empty.any() else t
 
 
 def _join_members(cells: pd.Series) -> pd.Series:
-    lists = pc.split_pattern_regex(_arrow(cells), _SERIAL_SEP)
+    """Each stacked cell's members, `SN:` prefixes and repeats dropped, joined by "," (missing when none)."""
+    lists = pc.split_pattern_regex(arrow(cells), _SERIAL_SEP)
     parts = pd.Series(pd.array(pc.list_flatten(lists), dtype="str"), index=np.asarray(pc.list_parent_indices(lists)))
     parts = sub(parts, r"^SN\s*:\s*", "")
-    members = pd.DataFrame({"cell": parts.index, "member": parts.to_numpy()})
-    members = members[members["member"] != ""].drop_duplicates()
-    joined = members.groupby("cell", sort=False)["member"].agg(",".join)
-    return joined.reindex(range(len(cells))).astype("str")
+    members = pd.DataFrame({"cell": parts.index, "member": parts.array})
+    members = members[members["member"] != ""].drop_duplicates()  # still in cell order, each cell's in its order
+    counts = np.bincount(members["cell"].to_numpy(), minlength=len(cells))
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), type=pa.int64())
+    values = arrow(members["member"])
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    lists = pa.LargeListArray.from_arrays(offsets, values)
+    joined = pc.binary_join(lists, pa.scalar(",", pa.large_string()))
+    return pd.Series(pd.array(pc.if_else(pa.array(counts == 0), _NULL, joined), dtype="str"))
 
 
 def parse_udi(s: pd.Series) -> pd.DataFrame:
@@ -184,21 +151,30 @@ def is_udi(s: pd.Series) -> pd.Series:
 
 def normalise_host(s: pd.Series) -> pd.Series:
     """Host match key: lower-case first DNS label; an IP address stays whole; a UDI-style name is missing."""
-    t = clean_text(s).str.lower()
-    ip = matches(t, r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]*:[0-9a-f:.]*)$")
-    host = t.where(ip, _first_label(t).str.strip())
-    return host.mask(matches(t, _UDI_TAG, needle=":") | (host == ""))
+    return host_key(clean_text(s))
 
 
-def _first_label(t: pd.Series) -> pd.Series:
-    """`sub(t, r"\\..*$", "")`: the text before the first dot. A split does it, except in a cell holding a line
-    break, where the regex's `.` stops (it is kept for those)."""
-    arr = _arrow(t)
+def host_key(clean: pd.Series) -> pd.Series:
+    """normalise_host of text already cleaned (clean_text's output): the cleaning is not done again."""
+    t = arrow(clean)
+    t = pc.utf8_lower(t) if has_bytes(t, "A", "Z") else t
+    ip = found(t, _IP)
+    label = _first_label(t)
+    host = pc.utf8_trim_whitespace(label) if needs_trim(label) else label
+    if ip.any():
+        host = pc.if_else(pa.array(ip), t, host)
+    drop = found(t, _UDI_TAG, needle=":") | bools(pc.equal(host, ""))
+    return _text(pc.if_else(pa.array(drop), _NULL, host) if drop.any() else host, clean)
+
+
+def _first_label(arr: Strings) -> Strings:
+    """`replace(arr, r"\\..*$", "")`: the text before the first dot. A split does it, except in a cell holding a
+    line break, where the regex's `.` stops (it is kept for those)."""
     label = pc.list_element(pc.split_pattern(arr, ".", max_splits=1), 0)
-    broken = _holding(arr, "\n")
+    broken = holding(arr, "\n")
     if broken.any():
         label = _scatter(label, broken, pc.replace_substring_regex(arr.filter(pa.array(broken)), r"\..*$", ""))
-    return _text(label, t)
+    return label
 
 
 def _parse_numeric(s: pd.Series, currency: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -209,7 +185,7 @@ def _parse_numeric(s: pd.Series, currency: bool) -> tuple[np.ndarray, np.ndarray
     if currency:
         t = sub(sub(t, rf"^([+-]?)\s*{_CURRENCY}\s*", r"\1"), rf"\s*{_CURRENCY}$", "")
     valid = matches(t, _NUMBER) & ~missing
-    digits = pc.replace_substring_regex(_arrow(t.where(valid)), _THOUSANDS, "")
+    digits = pc.replace_substring_regex(arrow(t.where(valid)), _THOUSANDS, "")
     values = np.array(pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False), dtype="float64")
     with np.errstate(invalid="ignore"):
         finite = np.isfinite(values)
@@ -262,8 +238,8 @@ def lifecycle(status: pd.Series, extra: dict[str, tuple[str, ...]] | None = None
         if bucket not in LIFECYCLE:
             raise ValueError(f"unknown lifecycle bucket {bucket!r}; expected one of {', '.join(LIFECYCLE)}")
         vocab |= {normalise_header(w): bucket for w in words}
-    codes, words = pd.factorize(clean_text(status))  # a few distinct words: bucket those, not rows
-    bucket = _key(sub(pd.Series(words, dtype="str"), r"^(\d+)\.0+$", r"\1")).map(vocab)
+    codes, words = factorize(clean_text(status))  # a few distinct words: bucket those, not rows
+    bucket = _key(sub(words, r"^(\d+)\.0+$", r"\1")).map(vocab)
     known = bucket.notna().to_numpy()
     code = [LIFECYCLE_BUCKETS.index("unknown")] * len(words)
     for i in np.flatnonzero(known):
@@ -276,8 +252,7 @@ def lifecycle(status: pd.Series, extra: dict[str, tuple[str, ...]] | None = None
 
 def reserved_status(status: pd.Series) -> pd.Series:
     """True where an instance status mentions a licence reservation (SLR, PLR, Reserved, Reservation)."""
-    codes, words = pd.factorize(clean_text(status).str.lower())  # a few distinct statuses: test those
-    t = pd.Series(words, dtype="str")
+    codes, t = factorize(clean_text(status).str.lower())  # a few distinct statuses: test those
     says = matches(t, r"(?:^|[^a-z])(?:slr|plr|reserved|reservation)(?:[^a-z]|$)")
     negated = matches(t, r"(?:^|[^a-z])(?:not|non)[\s_-]*reserv")
     return pd.Series(np.append(says & ~negated, False)[codes], index=status.index, name=status.name)
@@ -320,7 +295,7 @@ _LICENSE_ITEM = r"^(?P<license>.*?)(?:\s*\((?P<paren>[^()]*)\)|\s+[xX×]\s*(?P<t
 
 def _license_items(cells: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
     """Items (cell, license, quantity) of distinct licence-list cells (RangeIndex) and each cell's bad flag."""
-    lists = pc.split_pattern_regex(_arrow(sub(cells, r"\)\s*,", ");")), r"[;|\r\n]+")
+    lists = pc.split_pattern_regex(arrow(sub(cells, r"\)\s*,", ");")), r"[;|\r\n]+")
     items = pd.Series(pd.array(pc.list_flatten(lists), dtype="str")).str.strip()
     cell = np.asarray(pc.list_parent_indices(lists))
     keep = ~missing_mask(items).to_numpy()
@@ -358,20 +333,23 @@ def split_license_list(
     (str), quantity (Int64), in the order of `s` and of the items within a cell. Raises TooManyItems, before
     building them, when the rows would number more than `max_rows` (a cell can list thousands of items).
     """
-    codes, uniques = pd.factorize(clean_text(s), use_na_sentinel=True)
-    items, cell_bad = _license_items(pd.Series(uniques, dtype="str"))
-    if max_rows is not None:
-        per_cell = np.bincount(items["cell"].to_numpy(dtype=np.int64), minlength=len(uniques) + 1)
-        total = int(per_cell[codes[codes >= 0]].sum())
-        if total > max_rows:
-            raise TooManyItems(total)
-    rows = pd.DataFrame({"pos": np.arange(len(s)), "cell": codes})[codes >= 0]
-    merged = rows.merge(items, on="cell", how="inner", sort=False)
+    codes, uniques = factorize(clean_text(s))
+    items, cell_bad = _license_items(uniques)
+    per_cell = np.bincount(items["cell"].to_numpy(dtype=np.int64), minlength=len(uniques))
+    rows = np.flatnonzero(codes >= 0)
+    count = per_cell[codes[rows]]  # items of each row's cell
+    if max_rows is not None and int(count.sum()) > max_rows:
+        raise TooManyItems(int(count.sum()))
+    # the rows in order, each followed by its cell's items in order (what an inner merge on the cell gives):
+    # a cell's items are a run of `items`, from `first`, so each output row's item is an offset into that run
+    first = np.cumsum(per_cell) - per_cell
+    start = np.cumsum(count) - count
+    item = np.repeat(first[codes[rows]] - start, count) + np.arange(int(count.sum()))
     frame = pd.DataFrame(
         {
-            index_name: s.index.take(merged["pos"].to_numpy()),
-            "license": merged["license"].astype("str").to_numpy(),
-            "quantity": merged["quantity"].astype("Int64").array,
+            index_name: s.index.take(np.repeat(rows, count)),
+            "license": items["license"].to_numpy()[item],
+            "quantity": items["quantity"].array.take(item),
         }
     )
     bad = np.append(cell_bad, False)[codes]  # code -1 (a missing cell) picks the appended False

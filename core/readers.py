@@ -22,8 +22,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
-from core import csvfast, detect, workbook
+from core import arrowtext, csvfast, detect, workbook
+from core.decode import SAMPLE_CHARS
+from core.decode import decode as _decode
 from core.model import Reason, Skip
 from core.workbook import NOT_VALID, refuse
 
@@ -32,19 +35,10 @@ MAX_COLUMNS = 16_384  # Excel's own limit: a wider row is not a table anyone exp
 MAX_CELLS = 20_000_000  # rows × columns: 2.5M rows of an 8-column export; a 1M-instance estate fits
 HEAD_ROWS = 30  # the header is looked for in this many rows
 SNIFF_LINES = 50  # non-empty records that decide the delimiter
-SAMPLE_CHARS = 256 * 1024
 DELIMITERS = (",", ";", "\t")
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _TOTAL = r"(?:grand\s*|sub\s*-?\s*)?totals?(?:$|\s*[:=(]|\s+\S)"
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 @dataclass(frozen=True)
@@ -106,38 +100,6 @@ def _read_xlsx(file: str, content: bytes, sheet: str | None, hint: tuple[str, ..
     return _finish(file, headers, body, ws.header, ws.warnings + warnings, sheet=ws.name, formulas=formulas)
 
 
-def _decode(file: str, content: bytes) -> tuple[str, str]:
-    """The text and the codec that read it; refuses binary content."""
-    encoding = next((enc for bom, enc in _BOMS if content.startswith(bom)), None)
-    if encoding is None:
-        head = content[:4096]
-        odd_nul, even_nul = head[1::2].count(0), head[0::2].count(0)
-        if odd_nul > len(head) * 0.15 and even_nul < len(head) * 0.02:
-            encoding = "utf-16-le"
-        elif even_nul > len(head) * 0.15 and odd_nul < len(head) * 0.02:
-            encoding = "utf-16-be"
-    try:
-        if encoding is not None:
-            text = content.decode(encoding)
-        else:
-            encoding, text = _decode_8bit(content)
-    except UnicodeDecodeError as exc:
-        raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (cannot be decoded as {encoding})") from exc
-    sample = text[:SAMPLE_CHARS]
-    if len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
-        raise refuse(file, Reason.NOT_READABLE, f"{NOT_VALID} (binary content, not text)")
-    return text, encoding
-
-
-def _decode_8bit(content: bytes) -> tuple[str, str]:
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return encoding, content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return "latin-1", content.decode("latin-1")
-
-
 def _records(lines: list[str], delimiter: str) -> list[list[str]]:
     try:
         return list(csv.reader(lines, delimiter=delimiter))
@@ -196,11 +158,11 @@ def _read_csv(file: str, content: bytes, warnings: list[str], hint: tuple[str, .
     if len(headers) > MAX_COLUMNS:
         raise refuse(file, Reason.TOO_LARGE, f"the header row has {len(headers):,} cells (limit {MAX_COLUMNS:,})")
     offset = sum(len(line) for line in lines[: ends[header]])
-    if encoding in ("utf-8", "utf-8-sig") and not nul:  # the bytes as they are: no re-encoding
-        body = content[len(codecs.BOM_UTF8) * (encoding == "utf-8-sig") + len(text[:offset].encode("utf-8")) :]
+    if encoding in ("utf-8", "utf-8-sig") and not nul:  # the bytes as they are: no re-encoding, no copy
+        start = len(codecs.BOM_UTF8) * (encoding == "utf-8-sig") + len(text[:offset].encode("utf-8"))
+        frame, more = _parse_body(file, content, delimiter, len(headers), header + 2, start)
     else:
-        body = text[offset:].encode("utf-8")
-    frame, more = _parse_body(file, body, delimiter, len(headers), header + 2)
+        frame, more = _parse_body(file, text[offset:].encode("utf-8"), delimiter, len(headers), header + 2)
     return _finish(file, headers, frame, header, warnings + more, encoding=encoding, delimiter=delimiter)
 
 
@@ -220,16 +182,22 @@ def _budget(file: str, rows: int, columns: int, wide_row: int | None = None) -> 
         )
 
 
-def _parse_body(file: str, body: bytes, delimiter: str, width: int, first_row: int) -> tuple[pd.DataFrame, list[str]]:
-    """pandas' C parser, all text; a row wider than the header widens the parse (a few retries), a broken
-    quote falls back to the csv module. Widths and sizes are checked against the budget before each parse."""
-    lines = max(body.count(b"\n"), body.count(b"\r")) + 1  # at least the number of records
-    end = min((i for i in (body.find(b"\n"), body.find(b"\r")) if i >= 0), default=len(body))
-    n = max(width, body[:end].count(delimiter.encode()) + 1)  # pandas takes the first row's width as given
+def _parse_body(
+    file: str, body: bytes, delimiter: str, width: int, first_row: int, start: int = 0
+) -> tuple[pd.DataFrame, list[str]]:
+    """`body[start:]` read by pandas' C parser, all text; a row wider than the header widens the parse (a few
+    retries), a broken quote falls back to the csv module. Widths and sizes are checked against the budget before
+    each parse. Arrow reads it instead, in place, when it reads exactly as pandas would (core.csvfast)."""
+    breaks = [body.find(b, start) for b in (b"\n", b"\r")]  # the first of each, -1 when there is none
+    counts = [csvfast.count_byte(body, b, start) if i >= 0 else 0 for b, i in zip(b"\n\r", breaks, strict=True)]
+    lines = max(counts) + 1  # at least the number of records
+    end = min((i for i in breaks if i >= 0), default=len(body))
+    n = max(width, body.count(delimiter.encode(), start, end) + 1)  # pandas takes the first row's width as given
     _budget(file, lines, n, first_row)
-    fast = csvfast.read_body(body, delimiter, n)  # Arrow's threaded parser, when it reads exactly as pandas would
+    fast = csvfast.read_body(body, delimiter, n, start)
     if fast is not None:
         return _cut_extra(fast, width, first_row)
+    body = body[start:]
     unclosed = False
     for _ in range(4):
         try:
@@ -323,13 +291,17 @@ def _finish(
     headers, body = headers[:width], body.iloc[:, :width]
     first, blank = _first_cells(body)
     blank[[r - first_row for r, _ in formulas]] = False  # a formula with no value is not an empty cell
-    maybe = first.str.contains("total", case=False, regex=False).to_numpy(dtype=bool)
+    maybe = _mentions_total(first)
     total = np.zeros(len(body), dtype=bool)
     total[maybe] = first[maybe].str.match(_TOTAL, case=False).to_numpy(dtype=bool)
     total &= ~blank
     keep = ~(blank | total)
     source_row = np.arange(first_row, first_row + len(body), dtype=np.int64)
-    data = body.loc[keep].reset_index(drop=True)
+    kept = np.flatnonzero(keep)
+    if len(kept) and kept[-1] - kept[0] + 1 == len(kept):  # one run of rows (what is skipped lies at the ends):
+        data = body.iloc[kept[0] : kept[-1] + 1].reset_index(drop=True)  # a slice, not a copy
+    else:
+        data = body.loc[keep].reset_index(drop=True)
     data.columns = range(width)
     kept_rows = set(source_row[keep].tolist()) if formulas else set()
     formula_cells = [(r, headers[c] if c < width else "") for r, c in formulas if r in kept_rows]
@@ -356,12 +328,23 @@ def _finish(
     )
 
 
+def _mentions_total(first: pd.Series) -> np.ndarray:
+    """`first.str.contains("total", case=False)`: no letter of "total" has a case form beyond ASCII's, so lower-
+    casing ASCII and a plain substring search answer the same, and a column whose bytes never spell it is skipped."""
+    text = arrowtext.arrow(first)
+    if not arrowtext.may_hold_folded(text, "total"):
+        return np.zeros(len(first), dtype=bool)
+    return arrowtext.holding(pc.ascii_lower(text), "total")
+
+
 def _first_cells(body: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
     """Each row's first non-empty cell (stripped) and whether the row is blank. Columns after the first
     are looked at only for rows still empty so far, so a 1M-row file costs about one pass."""
     if body.shape[1] == 0:
         return pd.Series("", index=body.index, dtype=str), np.ones(len(body), dtype=bool)
-    first = body[0].str.strip()
+    first = body[0]
+    if not isinstance(first.array, pd.arrays.ArrowStringArray) or arrowtext.needs_trim(arrowtext.arrow(first)):
+        first = first.str.strip()
     pending = np.flatnonzero(first.eq("").to_numpy(dtype=bool))
     for c in body.columns[1:]:
         if not len(pending):

@@ -11,6 +11,8 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.dates import (
     _EPOCH,
@@ -31,8 +33,9 @@ from core.normalise import (
     _UDI_TAG,
     LIFECYCLE_BUCKETS,
     SERVICENOW_INSTALL_STATUS,
-    _join_members,
+    TooManyItems,
     _key,
+    _license_items,
     as_text,
     extract,
     matches,
@@ -56,6 +59,17 @@ def clean_text(s: pd.Series) -> pd.Series:
     """Trimmed text; missing markers become missing."""
     t = as_text(s).str.strip()
     return t.mask(missing_mask(t))
+
+
+def _join_members(cells: pd.Series) -> pd.Series:
+    """A stack's members, SN: prefixes and repeats dropped, joined by "," per cell (a Python join per cell)."""
+    lists = pc.split_pattern_regex(pa.array(cells, type=pa.large_string(), from_pandas=True), _SERIAL_SEP)
+    parts = pd.Series(pd.array(pc.list_flatten(lists), dtype="str"), index=np.asarray(pc.list_parent_indices(lists)))
+    parts = sub(parts, r"^SN\s*:\s*", "")
+    members = pd.DataFrame({"cell": parts.index, "member": parts.to_numpy()})
+    members = members[members["member"] != ""].drop_duplicates()
+    joined = members.groupby("cell", sort=False)["member"].agg(",".join)
+    return joined.reindex(range(len(cells))).astype("str")
 
 
 def normalise_serial(s: pd.Series) -> pd.Series:
@@ -116,6 +130,31 @@ def reserved_status(status: pd.Series) -> pd.Series:
     says = matches(t, r"(?:^|[^a-z])(?:slr|plr|reserved|reservation)(?:[^a-z]|$)")
     negated = matches(t, r"(?:^|[^a-z])(?:not|non)[\s_-]*reserv")
     return pd.Series(says & ~negated, index=status.index, name=status.name)
+
+
+def split_license_list(s: pd.Series, name: str = "row", max_rows: int | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    """Usage rows from licence-list cells: each row joined to its cell's items by a merge."""
+    codes, uniques = pd.factorize(clean_text(s), use_na_sentinel=True)
+    items, cell_bad = _license_items(pd.Series(uniques, dtype="str"))
+    per_cell = np.bincount(items["cell"].to_numpy(dtype=np.int64), minlength=len(uniques) + 1)
+    if max_rows is not None and int(per_cell[codes[codes >= 0]].sum()) > max_rows:
+        raise TooManyItems(int(per_cell[codes[codes >= 0]].sum()))
+    merged = pd.DataFrame({"pos": np.arange(len(s)), "cell": codes})[codes >= 0].merge(items, on="cell", sort=False)
+    license, quantity = merged["license"].astype("str").to_numpy(), merged["quantity"].astype("Int64").array
+    frame = pd.DataFrame({name: s.index.take(merged["pos"].to_numpy()), "license": license, "quantity": quantity})
+    return frame, pd.Series(np.append(cell_bad, False)[codes], index=s.index, name=s.name)
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+
+
+def repeats(frame: pd.DataFrame) -> np.ndarray:
+    """Positions of the rows equal cell for cell to an earlier row."""
+    return np.flatnonzero(frame.duplicated(keep="first").to_numpy())
+
+
+def mentions_total(first: pd.Series) -> np.ndarray:  # whether a row's first cell says "total"
+    return first.str.contains("total", case=False, regex=False).to_numpy(dtype=bool)
 
 
 # --- dates -------------------------------------------------------------------------------------------------

@@ -118,3 +118,17 @@ def test_reconcile_on_the_sample_estate_finds_exactly_what_the_generator_planted
     findings = pd.read_csv(out / "findings.csv")
     assert len(findings) == sum(planted["expected_findings"].values())
     assert summary["renewal"]["status"] == "late start"
+
+
+def test_each_input_file_is_read_only_when_it_is_parsed(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from core.cli import build_parser, gather_inputs
+    from core.ingest import parse_file
+
+    manifest = write_estate(tmp_path)
+    settings, items = gather_inputs(build_parser().parse_args(["inspect", str(manifest)]), dt.date(2026, 11, 1))
+    assert [i.name for i in items] == ["inst.csv", "lic.csv", "cmdb.csv"]
+    assert all(i.content == b"" and i.load is not None for i in items)
+    (tmp_path / "lic.csv").write_text("License,Type,Purchased,In Use\nL,Term,5,4\n")  # changed after gathering
+    assert parse_file(items[1], settings).frame["purchased"].tolist() == [5]

@@ -1,8 +1,9 @@
 """Every fast path gives exactly what the plain path gives (tests/plain.py holds the plain implementations).
 
 The fast paths: Arrow's CSV reader and writer, a lighter XLSX cell reader, Arrow string kernels in place of
-row-wise pandas string methods, fixed-width date layouts, and matching on integer codes instead of merges on
-text. Each is compared with its plain counterpart on inputs built to hit the edge cases.
+row-wise pandas string methods, fixed-width date layouts, repeated rows found by byte fingerprints, licence
+lists expanded by offsets instead of a merge, and matching on integer codes instead of merges on text. Each is
+compared with its plain counterpart on inputs built to hit the edge cases.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from unittest import mock
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import csvfast, csvwrite, dates, instances, match, normalise, pools, sheetrows
+from core import arrowtext, csvfast, csvwrite, dates, instances, match, normalise, pools, readers, repeats, sheetrows
 from core.export import csv_bytes
 from core.plan import HOW, _fill
 from tests import plain
@@ -60,7 +63,10 @@ DATE_PIECES = [
     "30/10/2026 14:03", "10/30/2026 14:03", "03/04/2026", "31/12/99", "2026-13-45T25:61:61Z", "2026-02-30",
     "29/02/2025 10:00", "2024-02-29", "2026-Foo-10 10:10:10", "1767225600", "1767225600000", "Oct 30, 2026",
     "30-Oct-2026", "2026-10-30T14:03:22+02:00", "2026-10-30 2:03 PM", "Never", "", " 2026-10-30 ", "garbage",
-    "00/00/0000 00:00", "2026-10-30T24:00:00Z",
+    "00/00/0000 00:00", "2026-10-30T24:00:00Z", "2026-10-30T14:03:22z", "2026-1O-30", "2026-10-30 14:03:2",
+    "2026/10/30 14:03:22", "2026-Oct-30 14:03", "2026-0ct-30 14:03:22", "2026-Oct-3O 14:03:22", "30/10/2026 14:03:22",
+    "3O/10/2026", "2026-10-30\t14:03:22", "2026-10-30 14:03:22Z", "٢٠٢٦-10-30", "2026-@ct-30 14:03:22", "31/12/1999",
+    "2O26-10-30", "20 6-10-30", "2O26-Oct-30 14:03:22", "2O26-10-30T14:03:22Z", "30/10/2O26", "30/10/2O26 14:03",
 ]  # fmt: skip
 
 
@@ -86,6 +92,137 @@ def test_a_long_column_of_distinct_timestamps_parses_as_the_plain_path_does() ->
         pd.testing.assert_series_equal(fast[0], slow[0])
         pd.testing.assert_series_equal(fast[1], slow[1])
     assert dates.detect_day_month_order(s) == plain.detect_day_month_order(s) == "DMY"
+
+
+# --- reading: bytes, repeated rows, Total rows, licence lists ----------------------------------------------
+
+
+@FAST
+@given(st.binary(max_size=40), st.integers(0, 3))
+def test_utf8_checked_in_place_is_what_decoding_accepts(content: bytes, start: int) -> None:
+    try:
+        content[start:].decode("utf-8")
+        expected = True
+    except UnicodeDecodeError:
+        expected = False
+    assert csvfast.valid_utf8(content, start) is expected
+
+
+CELLS = [
+    "",
+    " ",
+    "a",
+    "A",
+    "é",
+    "abcdefgh",
+    "abcdefgi",
+    "abcdefghabcdefgh",
+    "abcdefghabcdefgi",
+    "\n",
+    "x,y",
+    "12345678",
+]
+
+
+def arrow_column(values: list[str | None], cut: int | None) -> pd.Series:
+    """A text column as Arrow strings in two chunks (cut at `cut`), each a slice of a larger array."""
+    whole = pa.array(["pad", *values, "pad"], type=pa.large_string())
+    parts = (
+        [whole.slice(1, len(values))] if cut is None else [whole.slice(1, cut), whole.slice(1 + cut, len(values) - cut)]
+    )
+    return pd.Series(pd.array(pa.chunked_array(parts, type=pa.large_string()), dtype="str"))
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> pd.DataFrame:
+    rows, width = draw(st.integers(0, 12)), draw(st.integers(1, 3))
+    values = st.one_of(st.sampled_from(CELLS), st.none(), st.text(max_size=20))
+    cols = {}
+    for c in range(width):
+        cells = draw(st.lists(st.sampled_from(CELLS[:4]) if c == 0 else values, min_size=rows, max_size=rows))
+        kind = draw(st.sampled_from(["arrow", "object", "str"]))
+        if kind == "arrow":
+            cols[c] = arrow_column(cells, draw(st.one_of(st.none(), st.integers(0, rows))))
+        else:
+            cols[c] = pd.Series(cells, dtype=object if kind == "object" else "str")
+    frame = pd.DataFrame(cols, index=range(rows))
+    if rows and draw(st.booleans()):  # copies of earlier rows
+        frame = pd.concat([frame, frame.iloc[draw(st.lists(st.integers(0, rows - 1), max_size=5))]], ignore_index=True)
+    return frame
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables())
+def test_repeated_rows_found_by_fingerprints_are_those_pandas_finds(frame: pd.DataFrame) -> None:
+    assert repeats.repeats(frame).tolist() == plain.repeats(frame).tolist()
+
+
+TOTALS = ["total", "TOTAL", "Total", "tOtAl", "to", "tal", " ", "ſ", "K", "İ", "ı", "Ｔotal", "Grand ", "sub-", "é"]
+
+
+@FAST
+@given(st.lists(st.lists(st.sampled_from(TOTALS), max_size=3).map("".join), max_size=12), st.booleans())
+def test_a_cell_saying_total_in_any_case_is_found_as_the_regex_engine_finds_it(cells: list[str], arrow: bool) -> None:
+    first = arrow_column(cells, None) if arrow else pd.Series(cells, dtype="str")
+    assert readers._mentions_total(first).tolist() == plain.mentions_total(first).tolist()
+
+
+@FAST
+@given(columns)
+def test_a_trim_or_case_change_skipped_as_needless_would_have_changed_nothing(values: list[str | None]) -> None:
+    arr = pa.array(values, type=pa.large_string())
+    if not arrowtext.needs_trim(arr):
+        assert pc.utf8_trim_whitespace(arr).equals(arr)
+    if not arrowtext.has_bytes(arr, "a", "z"):
+        assert pc.utf8_upper(arr).equals(arr)
+    if not arrowtext.has_bytes(arr, "A", "Z"):
+        assert pc.utf8_lower(arr).equals(arr)
+
+
+@FAST
+@given(columns, st.one_of(st.none(), st.integers(0, 25)))
+def test_text_encoded_in_one_piece_factorizes_as_pandas_does(values: list[str | None], cut: int | None) -> None:
+    s = arrow_column(values, None if cut is None else min(cut, len(values)))
+    codes, uniques = arrowtext.factorize(s)
+    want_codes, want_uniques = pd.factorize(s, use_na_sentinel=True)
+    assert codes.tolist() == want_codes.tolist()
+    assert uniques.tolist() == list(want_uniques)
+
+
+ITEMS = [
+    "DNA Advantage",
+    " (1)",
+    "(2)",
+    " x 3",
+    " - 4",
+    "(abc)",
+    "(1.5)",
+    "(-1)",
+    "; ",
+    "|",
+    "\n",
+    "), ",
+    ",",
+    "NA",
+    " ",
+]
+
+
+@FAST
+@given(st.lists(st.one_of(st.none(), st.lists(st.sampled_from(ITEMS), max_size=5).map("".join)), max_size=12))
+def test_licence_lists_expanded_by_offsets_equal_the_merge(cells: list[str | None]) -> None:
+    s = pd.Series(cells, dtype="str", index=np.arange(len(cells)) * 2)
+    fast, slow = normalise.split_license_list(s), plain.split_license_list(s)
+    pd.testing.assert_frame_equal(fast[0], slow[0])
+    pd.testing.assert_series_equal(fast[1], slow[1])
+    limit = len(fast[0]) - 1
+    if limit >= 0:
+        for split in (normalise.split_license_list, plain.split_license_list):
+            try:
+                split(s, max_rows=limit)
+                raise AssertionError("over the budget, yet no TooManyItems")
+            except normalise.TooManyItems as exc:
+                assert exc.count == len(fast[0])
 
 
 # --- matching ---------------------------------------------------------------------------------------------

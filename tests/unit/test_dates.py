@@ -219,3 +219,22 @@ def test_any_date_written_day_first_or_month_first_reads_back_with_its_order(dat
     expected = [pd.Timestamp(date)]
     assert parse_dates(col(date.strftime("%d/%m/%Y")), "DMY")[0].tolist() == expected
     assert parse_dates(col(date.strftime("%m.%d.%Y")), "MDY")[0].tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-10-30T14:03:22Z", "2026-10-30"),
+        ("2026-10-30 23:59:59", "2026-10-30"),
+        ("2026-Oct-30 14:03:22", "2026-10-30"),
+        ("2026-DEC-01 00:00:00", "2026-12-01"),
+        ("2026-may-31 10:00:00", "2026-05-31"),
+    ],
+)
+def test_a_fixed_width_form_is_read_from_its_bytes_whatever_the_month_names_case(text: str, expected: str) -> None:
+    assert parse_dates(col(text), None)[0].iloc[0] == day(expected)
+
+
+def test_a_month_name_that_is_no_month_in_a_fixed_width_form_is_a_bad_date() -> None:
+    dates, bad = parse_dates(col("2026-Oxt-30 14:03:22", "2026-Sep-31 10:00:00"), None)
+    assert bad.tolist() == [True, True] and dates.isna().all()

@@ -136,3 +136,29 @@ def test_an_undetectable_file_is_reported_with_its_candidates_not_guessed():
     with pytest.raises(InputError) as err:
         parse("Foo,Bar\n1,2\n")
     assert err.value.problems[0].reason in (Reason.UNDETECTED_KIND, Reason.NO_HEADER)
+
+
+def test_a_file_given_by_a_loader_is_read_once_when_it_is_parsed() -> None:
+    calls: list[int] = []
+
+    def load() -> bytes:
+        calls.append(1)
+        return INSTANCES.encode("utf-8")
+
+    item = FileInput(name="f.csv", load=load, smart_account="SA", virtual_account="VA")
+    assert calls == []
+    by_loader = parse_file(item, SETTINGS)
+    assert calls == [1]
+    by_bytes = parse(INSTANCES, smart_account="SA", virtual_account="VA")
+    assert by_loader.report == by_bytes.report
+    assert by_loader.frame.equals(by_bytes.frame)
+
+
+def test_rows_repeating_an_earlier_row_are_warned_about_by_their_row_numbers() -> None:
+    r = parse(
+        "Name,Serial Number\nsw1,A\nsw2,B\nsw1,A\nsw1,a\nsw2,B\nsw1,A\n", smart_account="SA", virtual_account="VA"
+    )
+    assert r.report.used == 6
+    assert r.report.warnings == (
+        "3 row(s) repeat an earlier row exactly (row 4, 6, 7): each copy is read as a row of its own",
+    )

@@ -390,3 +390,21 @@ def test_a_workbook_whose_sheet_xml_declares_entities_is_refused() -> None:
         for info in src.infolist():
             zf.writestr(info.filename, bomb if info.filename.endswith("sheet1.xml") else src.read(info.filename))
     assert reason_of(out.getvalue())[0] is Reason.NOT_READABLE
+
+
+def test_only_the_head_of_a_large_utf8_file_is_decoded_and_it_is_the_files_own_head() -> None:
+    from core.decode import SAMPLE_CHARS, decode
+
+    body = "".join(f"sw{i},\U0001f600é{i}\n" for i in range(120_000))  # 4-byte characters across the cut
+    for bom, encoding in ((b"", "utf-8"), (codecs.BOM_UTF8, "utf-8-sig")):
+        content = bom + ("Name,Serial Number\n" + body).encode()
+        text, used = decode("big.csv", content)
+        assert used == encoding and text == content.decode(encoding)[: SAMPLE_CHARS + 1]
+        table = read_table("big.csv", content)
+        assert len(table.data) == 120_000 and rows(table)[-1] == ["sw119999", "\U0001f600é119999"]
+
+
+def test_nul_characters_in_a_utf8_file_are_removed_with_a_warning() -> None:
+    table = read_table("u.csv", "Username,Email,Role\nzo\x00ë,z@x.com,Admin\n".encode())
+    assert rows(table) == [["zoë", "z@x.com", "Admin"]]
+    assert table.encoding == "utf-8" and table.warnings == ["1 NUL characters removed"]
