@@ -16,6 +16,7 @@ from core.estate import load_estate
 from core.export import csv_bytes, write_atomic
 from core.findings_model import FINDING_COLUMNS
 from core.reconcile import ReconcileResult, reconcile
+from core.runtime import release_free_memory
 
 
 def _int(value: Any) -> int | None:
@@ -105,9 +106,8 @@ def run_reconcile(args: argparse.Namespace, today: dt.date) -> int:
     from core.cli import gather_inputs
 
     settings, items = gather_inputs(args, today)
-    estate = load_estate(items, settings)
-    del items  # the input bytes (hundreds of MB at scale) are parsed: free them before the rules run
-    result = reconcile(estate, settings)
+    result = reconcile(load_estate(items, settings), settings)
+    release_free_memory()  # the parsed frames the result does not keep are gone: return their pages first
     files = output_files(result)
     write_outputs(Path(args.out), files)
     counts = {k: v for k, v in result.finding_counts().items() if v}
