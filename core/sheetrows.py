@@ -12,17 +12,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from core.xlsxvalues import column_number
+
 _REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
-
-
-def _column(letters: str, cache: dict[str, int]) -> int:
-    n = cache.get(letters)
-    if n is None:
-        n = 0
-        for ch in letters:
-            n = n * 26 + ord(ch) - 64
-        cache[letters] = n
-    return n
 
 
 def _parser_class() -> Any:
@@ -82,7 +74,7 @@ def _parser_class() -> Any:
                         data_type = "s"
                     elif data_type != "e":
                         return None
-            column = _column(ref.group(1), self.columns)
+            column = column_number(ref.group(1), self.columns)
             self.col_counter = column
             return {
                 "row": int(ref.group(2)),

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 
 from core.xlsxparts import ELSEWHERE, Book, check_xml, plain_root
-from core.xlsxvalues import MAC_EPOCH, WINDOWS_EPOCH, Unsupported, number_text, xml_text
+from core.xlsxvalues import MAC_EPOCH, WINDOWS_EPOCH, Unsupported, column_number, number_text, xml_text
 
 _TOKEN = re.compile(
     # the cells nearly every writer writes, with a value or an inline string and nothing else
@@ -138,16 +138,6 @@ def read_cells(zf: zipfile.ZipFile, path: str, book: Book) -> tuple[list[list[st
         raise Unsupported(str(exc)) from exc
 
 
-def _column(letters: str, columns: dict[str, int]) -> int:
-    col = columns.get(letters)
-    if col is None:
-        col = 0
-        for ch in letters:
-            col = col * 26 + ord(ch) - 64
-        columns[letters] = col
-    return col
-
-
 def _rows(
     tokens: Iterable[tuple[str, ...]], book: Book, prefixes: dict[str, str]
 ) -> tuple[list[list[str]], list[tuple[int, int]]]:
@@ -214,14 +204,14 @@ def _rows(
             else:
                 raise Unsupported(f"cell type {kind}")
         if formula and not v and kind != "str":
-            formulas.append((number, _column(letters, columns) - 1))
+            formulas.append((number, column_number(letters, columns) - 1))
         n = len(texts)
         if dense and n < len(_NAMES) and letters == _NAMES[n]:
             texts.append(text)
         else:
             if dense:
                 cols, dense = list(range(1, n + 1)), False
-            cols.append(_column(letters, columns))
+            cols.append(column_number(letters, columns))
             texts.append(text)
     if in_row:
         raise Unsupported("a row without its end")

@@ -107,3 +107,14 @@ def number_text(raw: str, date: bool, timedelta: bool, epoch: dt.datetime) -> st
     if isinstance(value, int):
         return str(value)
     return cell_text(value)
+
+
+def column_number(letters: str, cache: dict[str, int]) -> int:
+    """A cell reference's column letters as openpyxl numbers them (A = 1), remembered in `cache`."""
+    n = cache.get(letters)
+    if n is None:
+        n = 0
+        for ch in letters:
+            n = n * 26 + ord(ch) - 64
+        cache[letters] = n
+    return n
