@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core import csvwrite
 
@@ -17,19 +19,37 @@ from core import csvwrite
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 # Characters XML 1.0 cannot hold: openpyxl refuses them, so an XLSX cell shows U+FFFD in their place.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What pandas' infer_dtype answers for object cells none of which is text (source_row with blanks: integer).
+_NO_TEXT = frozenset({"integer", "floating", "mixed-integer-float", "boolean", "decimal", "complex", "bytes"})
+
+
+def _leads(starts: list[str]) -> list[str]:
+    """Of these first characters, those a risky cell can begin with: a formula lead, or one lstrip drops."""
+    stripped = pd.Series(starts, dtype="str").str.lstrip().tolist()
+    return [c for c, rest in zip(starts, stripped, strict=True) if c in FORMULA_LEADS or rest != c]
 
 
 def _escape_text(values: pd.Series) -> pd.Series:
     text = values.astype("object")
-    if pd.api.types.infer_dtype(text.to_numpy(), skipna=True) in ("string", "empty"):  # all text: no per-cell test
-        is_str = text.notna()
+    kind = pd.api.types.infer_dtype(text.to_numpy(), skipna=True)
+    if kind in _NO_TEXT:
+        return text
+    if kind in ("string", "empty"):  # all text: no per-cell test
+        # Only a cell whose first character is in _leads can be risky: test those alone, often none.
+        first = pc.utf8_slice_codeunits(pa.array(text.to_numpy(), type=pa.large_string(), from_pandas=True), 0, 1)
+        leads = _leads([c for c in pc.unique(first).to_pylist() if c is not None])
+        if not leads:
+            return text
+        maybe = pc.fill_null(pc.is_in(first, value_set=pa.array(leads, pa.large_string())), False)
+        s = text[maybe.to_numpy(zero_copy_only=False)].astype(str)
     else:
         is_str = text.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
-    if not is_str.any():
-        return text
-    s = text[is_str].astype(str)
+        if not is_str.any():
+            return text
+        s = text[is_str].astype(str)
     risky = s.str.startswith(FORMULA_LEADS) | s.str.lstrip().str.startswith(FORMULA_LEADS)  # " =1+2" too
-    text.loc[risky[risky].index] = "'" + s[risky]
+    if risky.any():
+        text.loc[risky[risky].index] = "'" + s[risky]
     return text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 
@@ -79,40 +80,55 @@ def empty_findings() -> pd.DataFrame:
 
 
 def finding_rows(inst: pd.DataFrame, rules: list[tuple[str, pd.Series, pd.Series]]) -> pd.DataFrame:
-    """Instance findings: one row per (instance, code) whose mask holds. Units count on the removal only."""
-    parts = []
+    """Instance findings: one row per (instance, code) whose mask holds. Units count on the removal only.
+
+    Each rule gives row positions, counted flags and evidence; the columns are taken once for all rules."""
+    picks, codes, counted_parts, evidence_parts, quantity_parts = [], [], [], [], []
     for code, mask, evidence in rules:
         m = pd.Series(mask, index=inst.index).fillna(False).astype(bool).to_numpy()
         if not m.any():
             continue
-        sub = inst[m]
+        removal = inst["removal"][m]
         ev = pd.Series(evidence, index=inst.index)[m]
-        counted = (sub["removal"] == code).fillna(False).to_numpy() if "removal" in sub else False
-        primary = sub["removal"].fillna("").astype(str)
+        counted = (removal == code).fillna(False).to_numpy()
+        primary = removal.fillna("").astype(str)
         note = " (counted under " + primary + ")"
         ev = ev.where(counted | (primary == "") | (CODES[code].action != "DEREGISTER"), ev + note)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "finding": code,
-                    "confidence": CODES[code].confidence,
-                    "action": CODES[code].action,
-                    "smart_account": sub["smart_account"].to_numpy(),
-                    "virtual_account": sub["virtual_account"].to_numpy(),
-                    "instance_name": sub["instance_name"].to_numpy(),
-                    "serial": sub["serial"].to_numpy(),
-                    "hostname": sub["host"].to_numpy(),
-                    "license": None,
-                    "quantity": pd.array(sub["units"].where(counted, pd.NA).to_numpy(), dtype="Int64"),
-                    "evidence": ev.to_numpy(),
-                    "source_file": sub["source_file"].to_numpy(),
-                    "source_row": sub["source_row"].to_numpy(),
-                    "subject": sub["instance_id"].to_numpy(),
-                    "counted": counted,
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True) if parts else empty_findings()
+        picks.append(np.flatnonzero(m))
+        codes.append(code)
+        counted_parts.append(counted)
+        evidence_parts.append(ev.to_numpy())
+        quantity_parts.append(inst["units"][m].where(counted, pd.NA).to_numpy())
+    if not picks:
+        return empty_findings()
+    rows = np.concatenate(picks)
+    sizes = [len(p) for p in picks]
+
+    def per_code(values: list[str]) -> np.ndarray:
+        return np.repeat(np.array(values, dtype=object), sizes)
+
+    def taken(column: str) -> np.ndarray:
+        return inst[column].to_numpy()[rows]
+
+    return pd.DataFrame(
+        {
+            "finding": per_code(codes),
+            "confidence": per_code([CODES[c].confidence for c in codes]),
+            "action": per_code([CODES[c].action for c in codes]),
+            "smart_account": taken("smart_account"),
+            "virtual_account": taken("virtual_account"),
+            "instance_name": taken("instance_name"),
+            "serial": taken("serial"),
+            "hostname": taken("host"),
+            "license": None,
+            "quantity": pd.array(np.concatenate(quantity_parts), dtype="Int64"),
+            "evidence": np.concatenate(evidence_parts),
+            "source_file": taken("source_file"),
+            "source_row": taken("source_row"),
+            "subject": taken("instance_id"),
+            "counted": np.concatenate(counted_parts),
+        }
+    )
 
 
 def make_findings(code: str, frame: pd.DataFrame, **columns: object) -> pd.DataFrame:

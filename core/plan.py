@@ -6,6 +6,8 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core import keys
 
@@ -88,15 +90,23 @@ _TOKENS = {
 
 
 def _fill(template: pd.Series, frame: pd.DataFrame) -> pd.Series:
-    """Vectorised template filling: one pass per distinct template, column by column."""
+    """Vectorised template filling: one Arrow join per distinct template; each column made text once."""
     out = np.full(len(frame), "", dtype=object)
+    text: dict[str, pa.Array] = {}
     for tmpl in template.unique():
         rows = (template == tmpl).to_numpy()
-        acc = pd.Series("", index=frame.index[rows], dtype="str")  # Arrow text: each + is one vectorised join
+        parts: list[pa.Array | str] = []
         for part in re.split(r"(\{[a-z]+\})", str(tmpl)):
             col = _TOKENS.get(part)
-            acc = acc + (frame.loc[rows, col].astype(object).fillna("").astype(str) if col else part)
-        out[rows] = acc.to_numpy(dtype=object)
+            if col and col not in text:
+                text[col] = keys.arrow_text(frame[col].astype(object).fillna("").astype(str))
+            parts.append(text[col].filter(pa.array(rows)) if col else part)
+        if all(isinstance(p, str) for p in parts):
+            out[rows] = "".join(str(p) for p in parts)
+        else:
+            cells = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts]
+            joined = pc.binary_join_element_wise(*cells, pa.scalar("", pa.large_string()))
+            out[rows] = joined.to_numpy(zero_copy_only=False)
     return pd.Series(out, index=frame.index, dtype=object)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from core import keys
@@ -114,8 +115,10 @@ def _collapse(frame: pd.DataFrame | None, groups: keys.Groups | None = None) -> 
     return out
 
 
-def _quantity_by_pool(frame: pd.DataFrame, name: str) -> pd.Series:
-    return frame.groupby(POOL)["quantity"].sum().astype(INT).rename(name)
+def _quantity_by_pool(frame: pd.DataFrame, pool: np.ndarray, pools: int) -> pd.api.extensions.ExtensionArray:
+    """Σ quantity per pool (0 where none), given each row's pool number."""
+    quantity = pd.to_numeric(frame["quantity"]).fillna(0).to_numpy(dtype="float64") if len(frame) else []
+    return pd.array(np.bincount(pool, weights=quantity, minlength=pools).round().astype("int64"), dtype=INT)
 
 
 def _export_by_pool(lic: pd.DataFrame) -> pd.DataFrame:
@@ -163,19 +166,18 @@ def build_pools(
 
     seen = pd.concat([f[[*POOL, "license"]] for f in frames], ignore_index=True)
     names = seen.drop_duplicates("license_key").set_index("license_key")["license"]
-    pools = seen[POOL].drop_duplicates().set_index(POOL)
-    pools = pools.join(_export_by_pool(lic))
-    for frame, name in zip((use, res, rem, rel), _COUNTS, strict=True):
-        pools = pools.join(_quantity_by_pool(frame, name))
-    pools = pools.reset_index()
-    for c in ("purchased_export", "in_use_export", "reserved_export", *_COUNTS):
+    groups = keys.Groups.of(seen, POOL)  # the pools, numbered in order of first appearance
+    pools = seen[POOL].iloc[groups.first].set_index(POOL).join(_export_by_pool(lic)).reset_index()
+    for c in ("purchased_export", "in_use_export", "reserved_export"):
         pools[c] = pools[c].astype(INT)
-    for c in _COUNTS:
-        pools[c] = pools[c].fillna(0)
+    starts = np.cumsum([0, *(len(f) for f in frames)])
+    for i, name in enumerate(_COUNTS, start=1):  # frames[1:]: use, res, rem, rel
+        pools[name] = _quantity_by_pool(frames[i], groups.code[starts[i] : starts[i + 1]], len(pools))
 
     def va_has(frame: pd.DataFrame) -> pd.Series:
-        vas = pd.MultiIndex.from_frame(frame[SCOPE].drop_duplicates()) if not frame.empty else []
-        return pd.Series(pd.MultiIndex.from_frame(pools[SCOPE]).isin(vas), index=pools.index)
+        vas = set(frame[SCOPE].drop_duplicates().itertuples(index=False, name=None))  # a few dozen VAs
+        pairs = zip(pools["smart_account"].tolist(), pools["virtual_account"].tolist(), strict=True)
+        return pd.Series([pair in vas for pair in pairs], index=pools.index, dtype=bool)
 
     pools["license"] = pools["license_key"].map(names)
     pools["license_class"] = pools["license_class"].fillna("unknown").astype("str")

@@ -12,92 +12,56 @@ TRANSFER_COLUMNS = ["smart_account", "license", "from_virtual_account", "to_virt
 SPLIT_COLUMNS = ["license", "short_accounts", "surplus_accounts", "shortage", "surplus", "nettable"]
 ACCOUNT_SEPARATOR = "; "  # Smart Account names may contain commas ("Example Corp, Inc.")
 
-_GROUP = ["smart_account", "license_key"]
+Side = dict[tuple[str, str], list[tuple[int, str, str]]]  # (smart_account, license_key) -> (amount, VA, licence)
 
 
-def _intervals(side: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
-    """Lay each group's amounts end to end, largest first (ties by VA name): one [end - amount, end) each."""
-    side = side.merge(groups, on=_GROUP).sort_values(
-        ["g", "amount", "virtual_account"], ascending=[True, False, True], kind="stable"
-    )
-    return side.assign(end=side.groupby("g")["amount"].cumsum())
+def _sides(pools: pd.DataFrame) -> tuple[Side, Side]:
+    """(amount, virtual_account, license) of every pool short / in surplus, per (smart_account, license_key),
+    largest first, ties by VA name. Plain Python: a pool table has a row per VA and licence, not per device."""
+    known = pools[pools["clean_balance"].notna()]
+    short: Side = {}
+    surplus: Side = {}
+    columns = [known[c].tolist() for c in ("smart_account", "virtual_account", "license_key", "license")]
+    for sa, va, key, lic, balance in zip(*columns, known["clean_balance"].astype("int64").tolist(), strict=True):
+        if balance:
+            side = short if balance < 0 else surplus
+            side.setdefault((sa, key), []).append((abs(balance), va, lic))
+    for side in (short, surplus):
+        for rows in side.values():
+            rows.sort(key=lambda r: (-r[0], r[1]))
+    return short, surplus
 
 
 def rebalance(pools: pd.DataFrame) -> pd.DataFrame:
     """Transfers inside each Smart Account, per licence, that cover VAs with clean_balance < 0 from VAs with
     clean_balance > 0: largest shortage first, from the largest surplus first, ties by VA name.
 
-    This is the greedy two-pointer walk done at once: shortages and surpluses are laid end to end on one
-    line per (Smart Account, licence); where a shortage interval overlaps a surplus interval, the overlap
-    is a transfer. The line is cut at every interval end up to min(Σ shortage, Σ surplus) and each piece
-    is attributed with merge_asof (the first interval whose end reaches the cut). Rows come sorted by
-    smart_account and license, then in the order the walk makes the moves.
+    The greedy two-pointer walk over each (Smart Account, licence key): the current shortage takes what it
+    can from the current surplus, and whichever is used up moves on. Rows come sorted by smart_account and
+    license, then in the order the walk makes the moves.
     Needs columns smart_account, virtual_account, license_key, license, clean_balance (NA = not analysed).
     """
-    known = pools[pools["clean_balance"].notna()]
-    cols = ["smart_account", "virtual_account", "license_key", "license"]
-    balance = known["clean_balance"].astype("int64")
-    short = known.loc[balance < 0, cols].assign(amount=-balance[balance < 0])
-    surplus = known.loc[balance > 0, cols].assign(amount=balance[balance > 0])
-    totals = (
-        short.groupby(_GROUP)["amount"]
-        .sum()
-        .rename("short_total")
-        .to_frame()
-        .join(surplus.groupby(_GROUP)["amount"].sum().rename("surplus_total"), how="inner")
-        .reset_index()
-    )
-    if totals.empty:
+    short, surplus = _sides(pools)
+    moves: list[tuple[str, str, str, str, int]] = []
+    for group in sorted(short.keys() & surplus.keys()):
+        need, give = short[group], surplus[group]
+        i = j = 0
+        left_need, left_give = need[0][0], give[0][0]
+        while i < len(need) and j < len(give):
+            quantity = min(left_need, left_give)
+            moves.append((group[0], need[0][2], give[j][1], need[i][1], quantity))
+            left_need, left_give = left_need - quantity, left_give - quantity
+            if not left_need and (i := i + 1) < len(need):
+                left_need = need[i][0]
+            if not left_give and (j := j + 1) < len(give):
+                left_give = give[j][0]
+    if not moves:
         return _empty_transfers()
-    totals = totals.sort_values(_GROUP, kind="stable").reset_index(drop=True)
-    totals["g"] = range(len(totals))
-    totals["moved"] = totals[["short_total", "surplus_total"]].min(axis=1)
-    short = _intervals(short, totals[[*_GROUP, "g"]])
-    surplus = _intervals(surplus, totals[[*_GROUP, "g"]])
-
-    cuts = pd.concat(
-        [short[["g", "end"]], surplus[["g", "end"]], totals[["g", "moved"]].rename(columns={"moved": "end"})]
-    )
-    cuts = cuts.merge(totals[["g", "moved"]], on="g")
-    cuts = cuts[cuts["end"] <= cuts["moved"]].drop_duplicates(["g", "end"]).sort_values(["g", "end"])
-    cuts["quantity"] = cuts["end"] - cuts.groupby("g")["end"].shift(1, fill_value=0)
-    cuts = cuts.sort_values("end", kind="stable")
-
-    def owner(side: pd.DataFrame, name: str) -> pd.DataFrame:
-        right = side[["g", "end", "virtual_account"]].rename(columns={"virtual_account": name, "end": f"{name}_end"})
-        return right.sort_values(f"{name}_end", kind="stable")
-
-    pieces = pd.merge_asof(
-        cuts,
-        owner(short, "to_virtual_account"),
-        left_on="end",
-        right_on="to_virtual_account_end",
-        by="g",
-        direction="forward",
-    )
-    pieces = pd.merge_asof(
-        pieces,
-        owner(surplus, "from_virtual_account"),
-        left_on="end",
-        right_on="from_virtual_account_end",
-        by="g",
-        direction="forward",
-    )
-    names = short.drop_duplicates("g").set_index("g")["license"]
-    out = (
-        pieces.sort_values(["g", "end"])
-        .groupby(["g", "from_virtual_account", "to_virtual_account"], sort=False)["quantity"]
-        .sum()
-        .reset_index()
-        .merge(totals[[*_GROUP, "g"]], on="g")
-    )
-    out["license"] = out["g"].map(names)
-    out["quantity"] = out["quantity"].astype("Int64")
-    return (
-        out[TRANSFER_COLUMNS]
-        .sort_values(["smart_account", "license"], kind="stable")  # then in the order the walk makes them
-        .reset_index(drop=True)
-    )
+    moves.sort(key=lambda m: (m[0], m[1]))  # stable: then in the order the walk makes them
+    cells = list(zip(*moves, strict=True))
+    data = {c: pd.Series(v, dtype="str") for c, v in zip(TRANSFER_COLUMNS[:4], cells[:4], strict=True)}
+    data["quantity"] = pd.Series(pd.array(cells[4], dtype="Int64"))
+    return pd.DataFrame(data)
 
 
 def _empty_transfers() -> pd.DataFrame:
@@ -113,28 +77,24 @@ def split_pools(pools: pd.DataFrame) -> pd.DataFrame:
     nettable > 0 already means two different accounts.
     """
     known = pools[pools["final_balance"].notna()]
-    final = known["final_balance"].astype("int64")
-    per_sa = (
-        known.assign(short=(-final).clip(lower=0), surp=final.clip(lower=0))
-        .groupby(["license_key", "smart_account"])[["short", "surp"]]
-        .sum()
-        .reset_index()
-        .sort_values(["license_key", "smart_account"], kind="stable")
-    )
-    by_key = per_sa.groupby("license_key")
-    out = pd.DataFrame({"shortage": by_key["short"].sum(), "surplus": by_key["surp"].sum()})
-    out["nettable"] = out[["shortage", "surplus"]].min(axis=1)
-    out = out[out["nettable"] > 0]
-    if out.empty:
-        text = ("license", "short_accounts", "surplus_accounts")
-        return pd.DataFrame({c: pd.Series(dtype="str" if c in text else "Int64") for c in SPLIT_COLUMNS})
-
-    def accounts(mask: pd.Series) -> pd.Series:
-        return per_sa[mask].groupby("license_key")["smart_account"].agg(ACCOUNT_SEPARATOR.join)
-
-    out["short_accounts"] = accounts(per_sa["short"] > 0)
-    out["surplus_accounts"] = accounts(per_sa["surp"] > 0)
-    out["license"] = known.drop_duplicates("license_key").set_index("license_key")["license"]
-    for c in ("shortage", "surplus", "nettable"):
-        out[c] = out[c].astype("Int64")
-    return out[SPLIT_COLUMNS].sort_values("license", kind="stable").reset_index(drop=True)
+    per_sa: dict[str, dict[str, list[int]]] = {}  # license_key -> smart_account -> [short, surplus]
+    names: dict[str, str] = {}  # license_key -> the first licence name seen
+    columns = [known[c].tolist() for c in ("license_key", "smart_account", "license")]
+    for key, sa, lic, final in zip(*columns, known["final_balance"].astype("int64").tolist(), strict=True):
+        names.setdefault(key, lic)
+        amounts = per_sa.setdefault(key, {}).setdefault(sa, [0, 0])
+        amounts[0] += max(-final, 0)
+        amounts[1] += max(final, 0)
+    rows = []
+    for key in sorted(per_sa):
+        accounts = sorted(per_sa[key].items())
+        shortage, surplus = sum(a[0] for _, a in accounts), sum(a[1] for _, a in accounts)
+        if min(shortage, surplus) > 0:
+            short_accounts = ACCOUNT_SEPARATOR.join(sa for sa, a in accounts if a[0] > 0)
+            surplus_accounts = ACCOUNT_SEPARATOR.join(sa for sa, a in accounts if a[1] > 0)
+            rows.append((names[key], short_accounts, surplus_accounts, shortage, surplus, min(shortage, surplus)))
+    rows.sort(key=lambda r: r[0])  # stable: licences with one name stay in key order
+    cells = list(zip(*rows, strict=True)) or [()] * len(SPLIT_COLUMNS)
+    data = {c: pd.Series(v, dtype="str") for c, v in zip(SPLIT_COLUMNS[:3], cells[:3], strict=True)}
+    data.update({c: pd.Series(pd.array(v, dtype="Int64")) for c, v in zip(SPLIT_COLUMNS[3:], cells[3:], strict=True)})
+    return pd.DataFrame(data)

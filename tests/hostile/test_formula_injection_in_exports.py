@@ -173,3 +173,12 @@ def test_a_categorical_text_column_is_escaped_like_any_text() -> None:
     assert [r[0] for r in rows[1:]] == ["'=1+2", "'@SA", "plain", ""]
     ws = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"Findings": frame})))["Findings"]
     assert [c.value for c in ws["A"][1:]] == ["'=1+2", "'@SA", "plain", None]
+
+
+def test_a_lead_behind_any_whitespace_is_escaped_in_text_and_in_mixed_columns() -> None:
+    # Only cells starting with a lead or with whitespace are looked at closely: both kinds must still be caught.
+    cells = ["\u3000=1+2", "\u00a0@SA", "  -3", "plain", "a=b", "", None]
+    frame = pd.DataFrame({"text": cells, "mixed": [7, "\u3000=1", None, "x", 2.5, "+1", " ok"]})
+    rows = _csv_cells(csv_bytes(frame))
+    assert [r[0] for r in rows[1:]] == ["'\u3000=1+2", "'\u00a0@SA", "'  -3", "plain", "a=b", "", ""]
+    assert [r[1] for r in rows[1:]] == ["7", "'\u3000=1", "", "x", "2.5", "'+1", " ok"]
