@@ -195,11 +195,17 @@ def _perpetual_only(
 _DUP_COLUMNS = ["instance_id", "member", "keeper"]
 
 
+# Which copy of a shared serial is kept: the latest contact, then SA, VA and name, then the row's own content
+# (a copy with a licence list before one without), so the choice never depends on the order of the rows.
+_KEEP_BY = ["last_contact", "smart_account", "virtual_account", "instance_name", "licenses", "serial", "pid", "status"]
+
+
 def _keeper_sort(m: pd.DataFrame) -> pd.DataFrame:
-    """Every copy of a shared serial member with the copy kept: the latest contact (tie: SA, VA, name)."""
+    """Every copy of a shared serial member with the copy kept first (see _KEEP_BY)."""
+    by = [c for c in _KEEP_BY if c in m]
     m = m.sort_values(
-        ["member", "last_contact", "smart_account", "virtual_account", "instance_name", "instance_id"],
-        ascending=[True, False, True, True, True, True],
+        ["member", *by, "instance_id"],
+        ascending=[True, *(c != "last_contact" for c in by), True],
         na_position="last",
     )
     m["keeper"] = m.groupby("member")["instance_id"].transform("first")
@@ -219,7 +225,7 @@ def _duplicates(inst: pd.DataFrame, code: np.ndarray, space: KeySpace) -> pd.Dat
     if not shared.any():
         return pd.DataFrame(columns=[*_DUP_COLUMNS, "row", "keeper_row"])
     row = row[shared]
-    cols = ["instance_id", "last_contact", "smart_account", "virtual_account", "instance_name"]
+    cols = ["instance_id", *(c for c in _KEEP_BY if c in inst)]
     m = inst[cols].iloc[row].reset_index(drop=True)
     m.insert(1, "member", pd.array(space.members.take(pa.array(mcode[shared])), dtype="str"))
     m["row"] = row
@@ -235,7 +241,7 @@ def _duplicates_plain(inst: pd.DataFrame) -> pd.DataFrame:
     members = members[members.duplicated("member", keep=False)]
     if members.empty:
         return pd.DataFrame(columns=_DUP_COLUMNS)
-    cols = ["instance_id", "last_contact", "smart_account", "virtual_account", "instance_name"]
+    cols = ["instance_id", *(c for c in _KEEP_BY if c in inst)]
     m = _keeper_sort(members.merge(inst[cols], on="instance_id"))
     dup = m[m["instance_id"] != m["keeper"]].drop_duplicates("instance_id")
     return dup[_DUP_COLUMNS]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.builders import ago, by_code, codes, csv_file, run
 
 
@@ -110,6 +112,18 @@ def test_a_duplicate_tie_on_contact_keeps_the_first_by_account_and_name():
         cmdb([("T1", "", "Installed")]),
     )
     assert list(by_code(r, "DUPLICATE_REGISTRATION")["instance_name"]) == ["b-name"]
+
+
+@pytest.mark.parametrize("order", [0, 1])
+def test_identical_copies_but_one_without_licences_keep_the_licensed_copy_in_any_row_order(order: int):
+    # Same serial, name and last contact: the copy consuming a licence is kept, the bare one removed (0 units),
+    # whichever row comes first (found by the shuffled-rows property).
+    rows = [inst("sw-5", "T5", 0, "L-TERM (1)"), inst("sw-5", "T5", 0, "")]
+    r = run(csv_file("i.csv", rows[order:] + rows[:order]), LICENSES, cmdb([("T5", "", "Installed")]))
+    dup = by_code(r, "DUPLICATE_REGISTRATION")
+    assert len(dup) == 1
+    assert str(dup["quantity"].iloc[0]) in ("<NA>", "None", "0", "nan")
+    assert r.consumption.units_removed == 0
 
 
 def test_one_instance_is_removed_once_by_precedence_and_other_findings_stay_listed():
