@@ -366,16 +366,17 @@ def link_usage(usage: pd.DataFrame, instances: pd.DataFrame) -> pd.Series:
 
 
 def _duplicates(inst: pd.DataFrame) -> pd.DataFrame:
-    """Copies of a serial registered more than once: all but the latest contact (tie: SA, VA, name)."""
+    """Copies of a serial registered more than once: all but the latest contact (tie: SA, VA, name, content)."""
     members = explode_serials(inst, "instance_id")
     members = members[members.duplicated("member", keep=False)]
     if members.empty:
         return pd.DataFrame(columns=["instance_id", "member", "keeper"])
-    cols = ["instance_id", "last_contact", "smart_account", "virtual_account", "instance_name"]
+    tie = [c for c in ("licenses", "serial", "pid", "status") if c in inst]
+    cols = ["instance_id", "last_contact", "smart_account", "virtual_account", "instance_name", *tie]
     m = members.merge(inst[cols], on="instance_id")
     m = m.sort_values(
-        ["member", "last_contact", "smart_account", "virtual_account", "instance_name", "instance_id"],
-        ascending=[True, False, True, True, True, True],
+        ["member", "last_contact", "smart_account", "virtual_account", "instance_name", *tie, "instance_id"],
+        ascending=[True, False, True, True, True, *[True] * len(tie), True],
         na_position="last",
     )
     m["keeper"] = m.groupby("member")["instance_id"].transform("first")

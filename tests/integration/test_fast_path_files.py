@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from core import csvfast, csvwrite, readers, sheetrows
 from core.export import csv_bytes
 from core.model import InputError
+from core.plan import HOW, _fill
+from tests import plain
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -149,4 +151,36 @@ def test_the_light_xlsx_cell_reader_gives_openpyxls_values(content: bytes) -> No
     wb.close()
 
 
-# --- plan text ----------------------------------------------------------------------------------------------
+# --- plan text, and the whole sample with the fast paths off ----------------------------------------------
+
+
+def test_filling_the_how_to_templates_in_arrow_gives_the_plain_text() -> None:
+    frame = pd.DataFrame(
+        {
+            "smart_account": ["SA", None, "S,A"],
+            "virtual_account": ["VA", "V2", None],
+            "target_virtual_account": [None, "V3", None],
+            "instance_name": ["sw-1", None, "x"],
+            "serial": [None, "FOC1", "FOC2"],
+            "license": ["DNA", None, "NW"],
+            "quantity": pd.array([3, None, 1], dtype="Int64"),
+        }
+    )
+    template = pd.Series([HOW["DEREGISTER"], HOW["TRANSFER"], HOW["TAC"]])
+    pd.testing.assert_series_equal(_fill(template, frame), plain._fill(template, frame))
+
+
+def test_the_sample_estate_reconciles_the_same_with_every_switchable_fast_path_off() -> None:
+    from tests.ui_support import expected
+
+    fast = expected()
+    with (
+        mock.patch.object(csvfast, "read_body", return_value=None),
+        mock.patch.object(csvwrite, "to_csv", return_value=None),
+        mock.patch.object(sheetrows, "values_by_row", lambda ws: ws.iter_rows(values_only=True)),
+    ):
+        slow = expected()
+    for name in ("findings", "plan", "instances", "reservations", "ea", "rejects"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name), obj=name)
+    pd.testing.assert_frame_equal(fast.pools.baseline, slow.pools.baseline)
+    assert csv_bytes(fast.findings) == csv_bytes(slow.findings)
