@@ -69,6 +69,14 @@ def _key(name: str, infos: list[SnapshotInfo]) -> str:
     return f"{name}_{infos[0].engagement_id}_{infos[-1].id}"
 
 
+def _pick(infos: list[SnapshotInfo], title: str, name: str) -> int:
+    """A snapshot chosen from a list that starts on the newest (see _key)."""
+    by_id = {i.id: i for i in infos}
+    return st.selectbox(  # type: ignore[no-any-return]
+        title, list(by_id), index=len(infos) - 1, format_func=lambda i: label(by_id[i]), key=_key(name, infos)
+    )
+
+
 def label(info: SnapshotInfo) -> str:
     note = f" · {info.note[:40]}" if info.note else ""
     return f"#{info.id} · {when(info)} · as of {info.as_of}{note}"
@@ -120,14 +128,7 @@ def listing(infos: list[SnapshotInfo], fetch: Fetch, client: str) -> None:
         }
     )
     st.dataframe(table, hide_index=True, width="stretch", height=tables.height(len(table), 320))
-    by_id = {i.id: i for i in infos}
-    sid = st.selectbox(
-        "Snapshot",
-        list(by_id),
-        index=len(infos) - 1,
-        format_func=lambda i: label(by_id[i]),
-        key=_key("sah_snap", infos),
-    )
+    sid = _pick(infos, "Snapshot", "sah_snap")
     snap = fetch(sid)
     if snap is None:
         return
@@ -216,14 +217,7 @@ def progress_view(infos: list[SnapshotInfo], fetch: Fetch, r: ReconcileResult | 
     if r is None:
         st.info("Load the fresh exports on the Engagement page to check progress against a lock.")
         return
-    by_id = {i.id: i for i in infos}
-    sid = st.selectbox(
-        "Against snapshot",
-        list(by_id),
-        index=len(infos) - 1,
-        format_func=lambda i: label(by_id[i]),
-        key=_key("sah_prog", infos),
-    )
+    sid = _pick(infos, "Against snapshot", "sah_prog")
     snap = fetch(sid)
     if snap is None:
         return
@@ -265,21 +259,14 @@ def progress_view(infos: list[SnapshotInfo], fetch: Fetch, r: ReconcileResult | 
 
 def verify(infos: list[SnapshotInfo]) -> None:
     """Is this baseline.csv byte for byte a locked one? Against the chosen snapshot, and which one if any."""
-    by_id = {i.id: i for i in infos}
-    sid = st.selectbox(
-        "Snapshot to check against",
-        list(by_id),
-        index=len(infos) - 1,
-        format_func=lambda i: label(by_id[i]),
-        key=_key("sah_verify_pick", infos),
-    )
+    sid = _pick(infos, "Snapshot to check against", "sah_verify_pick")
     got = st.file_uploader("A downloaded baseline.csv", type=["csv"], key="sah_verify_file")
     if got is None:
         st.caption("Drop a baseline.csv to check that it was not changed since it was locked.")
         return
     data = got.getvalue()
     matches = [i for i in infos if verify_fingerprint(data, i.fingerprint)]
-    chosen = by_id[sid]
+    chosen = next(i for i in infos if i.id == sid)
     if chosen in matches:
         st.success(
             f"{fmt.md(got.name)} matches snapshot #{sid}: byte for byte the baseline locked on {when(chosen)} by "
